@@ -1,0 +1,135 @@
+// The one authorization function. Every route calls authorize(); nothing else decides access.
+// Deny by default: access comes only from a role assignment in the directory that owns the
+// scope (the caller signed in there), or from a Lighthouse delegation of that scope to the
+// caller's own directory (a standing authorization, or an active just-in-time activation).
+import type { Db } from '../db/database.ts';
+import { scopeChain, parseScope } from '../arm/resource-id.ts';
+import { findBuiltinRole, type RoleDefinition } from './builtin-roles.ts';
+import { roleAllowsAction } from './action-match.ts';
+import { type Caller, callerIdentities } from './caller.ts';
+import type { Authorization } from './delegation-types.ts';
+
+export type Grant =
+  | { kind: 'direct'; roleDefinitionId: string; roleAssignmentId: string; scope: string }
+  | {
+      kind: 'delegated';
+      roleDefinitionId: string;
+      registrationAssignmentId: string;
+      registrationDefinitionId: string;
+      managedByTenantId: string;
+      /** Set when the grant is an active just-in-time activation of an eligible authorization. */
+      activationId?: string;
+    };
+
+export type Decision =
+  | { allowed: true; grant: Grant; ownerDirectoryId: string }
+  | { allowed: false; reason: string; ownerDirectoryId: string | undefined };
+
+export interface AuthorizeConditions {
+  /** For role-assignment writes: the role being assigned (delegated User Access Administrator is limited to its delegatedRoleDefinitionIds). */
+  assignedRoleDefinitionId?: string;
+}
+
+export interface AccessContext {
+  db: Db;
+  now: () => Date;
+}
+
+const ROLE_ASSIGNMENT_WRITE = 'microsoft.authorization/roleassignments/write';
+
+export async function authorize(
+  ctx: AccessContext,
+  caller: Caller,
+  action: string,
+  scope: string,
+  conditions: AuthorizeConditions = {},
+): Promise<Decision> {
+  let subscriptionId: string;
+  try {
+    subscriptionId = parseScope(scope).subscriptionId;
+  } catch {
+    return { allowed: false, reason: `'${scope}' is not a scope Vigil can authorize`, ownerDirectoryId: undefined };
+  }
+  const subscription = await ctx.db.selectFrom('subscriptions').select('directory_id').where('id', '=', subscriptionId).executeTakeFirst();
+  if (subscription === undefined) {
+    return { allowed: false, reason: 'the subscription does not exist', ownerDirectoryId: undefined };
+  }
+  const owner = subscription.directory_id;
+  const chain = scopeChain(scope);
+  const identities = callerIdentities(caller);
+
+  if (caller.directoryId === owner) {
+    const assignments = await ctx.db.selectFrom('role_assignments')
+      .select(['id', 'role_definition_id', 'scope'])
+      .where('scope', 'in', chain)
+      .where('principal_id', 'in', identities)
+      .execute();
+    for (const a of assignments) {
+      const role = findBuiltinRole(a.role_definition_id);
+      if (role !== undefined && allows(role, action, conditions, undefined)) {
+        return { allowed: true, grant: { kind: 'direct', roleDefinitionId: role.id, roleAssignmentId: a.id, scope: a.scope }, ownerDirectoryId: owner };
+      }
+    }
+    return { allowed: false, reason: 'no role assignment at this scope or above grants the action', ownerDirectoryId: owner };
+  }
+
+  // Delegated: the caller's own directory manages this scope through a registration assignment.
+  const delegations = await ctx.db.selectFrom('registration_assignments')
+    .innerJoin('registration_definitions', 'registration_definitions.id', 'registration_assignments.registration_definition_id')
+    .select([
+      'registration_assignments.id as assignmentId',
+      'registration_definitions.id as definitionId',
+      'registration_definitions.authorizations as authorizations',
+    ])
+    .where('registration_assignments.scope', 'in', chain)
+    .where('registration_definitions.managed_by_tenant_id', '=', caller.directoryId)
+    .execute();
+  if (delegations.length === 0) {
+    return { allowed: false, reason: 'the scope belongs to another directory and is not delegated to yours', ownerDirectoryId: owner };
+  }
+  for (const d of delegations) {
+    for (const auth of JSON.parse(d.authorizations) as Authorization[]) {
+      if (!identities.includes(auth.principalId.toLowerCase())) continue;
+      const role = findBuiltinRole(auth.roleDefinitionId);
+      if (role !== undefined && allows(role, action, conditions, auth.delegatedRoleDefinitionIds)) {
+        return {
+          allowed: true,
+          grant: { kind: 'delegated', roleDefinitionId: role.id, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId },
+          ownerDirectoryId: owner,
+        };
+      }
+    }
+  }
+  // Just-in-time: an approved activation of an eligible authorization, not yet expired.
+  const nowIso = ctx.now().toISOString();
+  const activations = await ctx.db.selectFrom('eligible_activations')
+    .select(['id', 'registration_assignment_id', 'role_definition_id'])
+    .where('registration_assignment_id', 'in', delegations.map((d) => d.assignmentId))
+    .where('principal_id', '=', caller.principalId)
+    .where('status', '=', 'Active')
+    .where('starts_at', '<=', nowIso)
+    .where('expires_at', '>', nowIso)
+    .execute();
+  for (const act of activations) {
+    const role = findBuiltinRole(act.role_definition_id);
+    const d = delegations.find((x) => x.assignmentId === act.registration_assignment_id);
+    if (role !== undefined && d !== undefined && allows(role, action, conditions, undefined)) {
+      return {
+        allowed: true,
+        grant: { kind: 'delegated', roleDefinitionId: role.id, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId, activationId: act.id },
+        ownerDirectoryId: owner,
+      };
+    }
+  }
+  return { allowed: false, reason: 'no delegated authorization for you grants the action at this scope', ownerDirectoryId: owner };
+}
+
+function allows(role: RoleDefinition, action: string, conditions: AuthorizeConditions, delegatedRoleIds: string[] | undefined): boolean {
+  if (!roleAllowsAction(role, action)) return false;
+  // A delegated User Access Administrator may only assign the roles the customer listed.
+  if (delegatedRoleIds !== undefined && action.toLowerCase() === ROLE_ASSIGNMENT_WRITE) {
+    const assigned = conditions.assignedRoleDefinitionId?.toLowerCase();
+    return assigned !== undefined && delegatedRoleIds.some((id) => id.toLowerCase() === assigned);
+  }
+  return true;
+}

@@ -1,0 +1,100 @@
+// The HTTP application: parsers, the error edge, and every route group.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Services } from '../services.ts';
+import { ApiError, isApiError } from '../errors.ts';
+import { registerIdentityRoutes } from './identity-routes.ts';
+import { registerSubscriptionRoutes } from './subscription-routes.ts';
+import { registerProviderRoutes } from './provider-routes.ts';
+import { registerResourceGroupRoutes } from './resource-group-routes.ts';
+import { registerWorkspaceRoutes } from './workspace-routes.ts';
+import { registerSentinelRoutes } from './sentinel-routes.ts';
+import { registerAuthorizationRoutes } from './authorization-routes.ts';
+import { registerManagedServicesRoutes } from './managed-services-routes.ts';
+import { registerDeploymentRoutes } from './deployment-routes.ts';
+import { registerOperationRoutes } from './operation-routes.ts';
+import { registerActivityLogRoutes } from './activity-log-routes.ts';
+import { registerFilterRoutes } from './filter-routes.ts';
+
+export interface AppOptions {
+  https?: { cert: string; key: string };
+}
+
+export async function createApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const fastifyOptions: FastifyServerOptions & { https?: { cert: string; key: string } } = {
+    loggerInstance: services.log,
+    bodyLimit: services.config.maxBodyBytes,
+    routerOptions: { caseSensitive: false, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    // Azure's query strings carry `$filter`, `$skipToken`: keep them as plain strings.
+    requestIdHeader: 'x-ms-client-request-id',
+  } as FastifyServerOptions;
+  if (options.https !== undefined) fastifyOptions.https = options.https;
+  const app = Fastify(fastifyOptions) as unknown as FastifyInstance;
+
+  // JSON: an empty body is allowed (the SDKs POST `register` with a JSON content type and no
+  // bytes); a malformed one is a 400 that says where it broke.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', 'text/json'], { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new ApiError('InvalidRequestContent', `The request body is not valid JSON: ${(error as Error).message}. Nothing was changed; fix the JSON and send it again.`), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // OAuth endpoints answer in OAuth's error shape; everything else in ARM's.
+    if (request.url.includes('/oauth2/')) {
+      return reply.code(apiError.status).send({
+        error: apiError.code,
+        error_description: apiError.message,
+        timestamp: new Date().toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+        trace_id: request.id,
+        correlation_id: request.id,
+      });
+    }
+    if (apiError.status === 401) {
+      void reply.header('www-authenticate', `Bearer authorization_uri="${services.publicUrl}/common/oauth2/authorize", error="invalid_token", error_description="${apiError.message.replace(/"/g, "'")}"`);
+    }
+    return reply.code(apiError.status).send(apiError.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const e = new ApiError('NotFound', `No route matches ${request.method} ${request.url.split('?')[0]}. Check the path against the ARM REST reference (resource types and api-versions Vigil serves are listed under GET /subscriptions/{id}/providers).`);
+    return reply.code(404).send(e.toBody());
+  });
+
+  registerIdentityRoutes(app, services);
+  registerSubscriptionRoutes(app, services);
+  registerProviderRoutes(app, services);
+  registerResourceGroupRoutes(app, services);
+  registerWorkspaceRoutes(app, services);
+  registerSentinelRoutes(app, services);
+  registerAuthorizationRoutes(app, services);
+  registerManagedServicesRoutes(app, services);
+  registerDeploymentRoutes(app, services);
+  registerOperationRoutes(app, services);
+  registerActivityLogRoutes(app, services);
+  registerFilterRoutes(app, services);
+  return app;
+}
+
+function toApiError(error: unknown): ApiError {
+  if (isApiError(error)) return error;
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new ApiError('RequestEntityTooLarge', 'The request body is larger than this server accepts. Split it into smaller requests; nothing was changed.');
+  }
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new ApiError('UnsupportedMediaType', `${e.message ?? 'Unsupported media type'}. Send JSON with 'Content-Type: application/json'.`);
+  }
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ApiError('InvalidRequestFormat', e.message ?? 'The request is malformed.');
+  }
+  return new ApiError('InternalServerError', 'The server hit an unexpected error; it was logged with the request id. Nothing partial was saved.');
+}

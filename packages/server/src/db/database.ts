@@ -1,0 +1,53 @@
+// Opens the control-plane database in the data directory and brings its schema up to date.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.ts';
+import * as m0001 from './migrations/0001-control-plane.ts';
+
+export type Db = Kysely<Database>;
+
+// Migrations are imported statically (not read from a folder) so that they ship with the
+// code that depends on them and run the same under tsx, tests and a bundled build.
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-control-plane': m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Opens (creating if needed) `control.sqlite` in `dataDir`, or an in-memory database for ':memory:'. */
+export async function openDatabase(dataDir: string | ':memory:'): Promise<OpenedDatabase> {
+  let file = ':memory:';
+  if (dataDir !== ':memory:') {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, 'control.sqlite');
+  }
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    await db.destroy();
+    throw new Error(`Could not bring the control-plane database at ${file} up to date${failed ? ` (migration ${failed.migrationName} failed)` : ''}: ${String(error)}`);
+  }
+  return { db, close: () => db.destroy() };
+}
+
+/** Runs `fn` in a transaction, joining the caller's when `db` already is one (Kysely does not nest). */
+export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}

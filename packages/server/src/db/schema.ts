@@ -1,0 +1,248 @@
+// Row types of the control-plane database, as Kysely sees them.
+// Ids are stored lower-case (ARM ids are case-insensitive); display names keep their case.
+// Times are ISO-8601 strings in UTC so that SQLite and PostgreSQL compare them the same way.
+// JSON columns hold text: both backends can store it, and only our code reads inside it.
+import type { Generated } from 'kysely';
+
+export interface DirectoryTable {
+  id: string;
+  display_name: string;
+  default_domain: string;
+  created_at: string;
+}
+
+export type PrincipalKind = 'User' | 'Group' | 'ServicePrincipal';
+
+export interface PrincipalTable {
+  id: string;
+  directory_id: string;
+  kind: PrincipalKind;
+  display_name: string;
+  /** Users: sign-in name (lower-case). Guests carry their home sign-in name. */
+  user_principal_name: string | null;
+  /** Users with a password in this directory (members). Null for guests, groups and apps. */
+  password_hash: string | null;
+  /** Guests: the user object in their home directory whose credentials they sign in with. */
+  home_principal_id: string | null;
+  /** Service principals: the application (client) id. */
+  app_id: string | null;
+  created_at: string;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  member_id: string;
+}
+
+export interface ClientSecretTable {
+  id: string;
+  principal_id: string;
+  secret_hash: string;
+  hint: string;
+  display_name: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  directory_id: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: string;
+}
+
+export interface SubscriptionTable {
+  id: string;
+  directory_id: string;
+  display_name: string;
+  state: 'Enabled' | 'Disabled';
+  created_at: string;
+}
+
+export type RegistrationState = 'NotRegistered' | 'Registering' | 'Registered' | 'Unregistering';
+
+export interface ProviderRegistrationTable {
+  subscription_id: string;
+  namespace: string;
+  state: RegistrationState;
+  updated_at: string;
+}
+
+export interface ResourceGroupTable {
+  /** Lower-case ARM id: /subscriptions/{s}/resourcegroups/{name}. */
+  id: string;
+  subscription_id: string;
+  name: string;
+  location: string;
+  tags: string;
+  created_at: string;
+}
+
+export interface WorkspaceTable {
+  /** Lower-case ARM id. */
+  id: string;
+  subscription_id: string;
+  resource_group_id: string;
+  name: string;
+  /** The workspace id (Log Analytics calls it customerId). */
+  customer_id: string;
+  location: string;
+  sku: string;
+  retention_days: number;
+  /** Sentinel onboarding (onboardingStates/default); null when not enabled. */
+  sentinel_onboarded_at: string | null;
+  tags: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface DataConnectorTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: string;
+  properties: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface RoleAssignmentTable {
+  /** Lower-case full id: {scope}/providers/Microsoft.Authorization/roleAssignments/{name}. */
+  id: string;
+  name: string;
+  /** Lower-case scope id: a subscription, resource group or resource. */
+  scope: string;
+  subscription_id: string;
+  principal_id: string;
+  role_definition_id: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface RegistrationDefinitionTable {
+  id: string;
+  name: string;
+  /** Lower-case scope the definition was created at (subscription or resource group). */
+  scope: string;
+  subscription_id: string;
+  registration_definition_name: string;
+  description: string;
+  managed_by_tenant_id: string;
+  /** JSON arrays as sent, validated. */
+  authorizations: string;
+  eligible_authorizations: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface RegistrationAssignmentTable {
+  id: string;
+  name: string;
+  scope: string;
+  subscription_id: string;
+  registration_definition_id: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+}
+
+export type EligibleRequestStatus = 'PendingApproval' | 'Active' | 'Denied' | 'Expired' | 'Revoked';
+
+export interface EligibleActivationTable {
+  id: string;
+  registration_assignment_id: string;
+  principal_id: string;
+  role_definition_id: string;
+  justification: string;
+  status: EligibleRequestStatus;
+  requested_at: string;
+  requested_duration: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  starts_at: string | null;
+  expires_at: string | null;
+}
+
+export interface DeploymentTable {
+  id: string;
+  name: string;
+  scope: string;
+  subscription_id: string;
+  location: string | null;
+  template: string;
+  parameters: string;
+  provisioning_state: 'Succeeded' | 'Failed';
+  outputs: string;
+  output_resources: string;
+  error: string | null;
+  correlation_id: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface OperationTable {
+  id: string;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  resource_id: string;
+  error: string | null;
+  started_at: string;
+  /** The directory whose principals may read this operation. */
+  directory_id: string;
+}
+
+export interface ActivityLogTable {
+  id: Generated<number>;
+  event_id: string;
+  /** The directory that owns the resource: the log is theirs. */
+  directory_id: string;
+  subscription_id: string | null;
+  resource_id: string;
+  operation: string;
+  http_method: string;
+  status: 'Succeeded' | 'Failed';
+  http_status: number;
+  caller_principal_id: string;
+  caller_directory_id: string;
+  caller_name: string;
+  /** Set when the call went through a Lighthouse delegation. */
+  delegation_assignment_id: string | null;
+  correlation_id: string;
+  message: string | null;
+  time: string;
+}
+
+export interface DirectoryFilterTable {
+  principal_id: string;
+  directory_id: string;
+  directory_ids: string;
+  subscription_ids: string;
+  updated_at: string;
+}
+
+export interface Database {
+  directories: DirectoryTable;
+  principals: PrincipalTable;
+  group_members: GroupMemberTable;
+  client_secrets: ClientSecretTable;
+  signing_keys: SigningKeyTable;
+  subscriptions: SubscriptionTable;
+  provider_registrations: ProviderRegistrationTable;
+  resource_groups: ResourceGroupTable;
+  workspaces: WorkspaceTable;
+  data_connectors: DataConnectorTable;
+  role_assignments: RoleAssignmentTable;
+  registration_definitions: RegistrationDefinitionTable;
+  registration_assignments: RegistrationAssignmentTable;
+  eligible_activations: EligibleActivationTable;
+  deployments: DeploymentTable;
+  operations: OperationTable;
+  activity_log: ActivityLogTable;
+  directory_filters: DirectoryFilterTable;
+}

@@ -1,0 +1,79 @@
+// Starts Vigil: data directory, database, TLS, the HTTP application, one process.
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { VigilConfig } from './config.ts';
+import { openDatabase, type Db } from './db/database.ts';
+import { SigningKeys } from './identity/signing-keys.ts';
+import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
+import { createApp } from './api/app.ts';
+import type { Services } from './services.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  app: FastifyInstance;
+  tls: TlsMaterial;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  now?: () => Date;
+  pageSize?: number;
+}
+
+export async function startServer(config: VigilConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'password', 'client_secret'] });
+  const { db, close: closeDb } = await openDatabase(config.dataDir);
+  const tls = await loadTlsMaterial(config);
+  const services: Services = {
+    db,
+    config,
+    keys: new SigningKeys(db),
+    log,
+    now: options.now ?? (() => new Date()),
+    publicUrl: '',
+    pageSize: options.pageSize ?? 1000,
+  };
+  // The public URL is known once the port is (port 0 picks a free one): set it before routes run.
+  const portForUrl = config.port;
+  services.publicUrl = config.publicUrl?.replace(/\/$/, '') ?? `https://${urlHost(config.host)}:${portForUrl}`;
+  const app = await createApp(services, { https: { cert: tls.cert, key: tls.key } });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await closeDb();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  if (config.publicUrl === undefined) services.publicUrl = `https://${urlHost(config.host)}:${port}`;
+  return {
+    url: services.publicUrl,
+    port,
+    services,
+    app,
+    tls,
+    close: async () => {
+      await app.close();
+      await closeDb();
+    },
+  };
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export function startupBanner(server: RunningServer): string {
+  return [
+    `Vigil is listening on ${server.url}`,
+    `  data directory: ${server.services.config.dataDir}`,
+    `  token service:  ${server.url}/{tenantId}/oauth2/v2.0/token`,
+    trustInstructions(server.tls).split('\n').map((l) => `  ${l}`).join('\n'),
+  ].join('\n');
+}
+
+export type { Db };

@@ -1,0 +1,18 @@
+// What every route and command is handed: the database, keys, configuration, clock, logger.
+import type { Logger } from 'pino';
+import type { Db } from './db/database.ts';
+import type { VigilConfig } from './config.ts';
+import type { SigningKeys } from './identity/signing-keys.ts';
+
+export interface Services {
+  db: Db;
+  config: VigilConfig;
+  keys: SigningKeys;
+  log: Logger;
+  /** The clock; tests move it to expire just-in-time activations and tokens. */
+  now: () => Date;
+  /** Base URL clients reach us at (no trailing slash): issuers and nextLinks are built from it. */
+  publicUrl: string;
+  /** Items per page in ARM lists. */
+  pageSize: number;
+}
