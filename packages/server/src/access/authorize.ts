@@ -7,7 +7,7 @@ import { scopeChain, parseScope } from '../arm/resource-id.ts';
 import { findBuiltinRole, type RoleDefinition } from './builtin-roles.ts';
 import { roleAllowsAction } from './action-match.ts';
 import { type Caller, callerIdentities } from './caller.ts';
-import type { Authorization } from './delegation-types.ts';
+import type { Authorization, EligibleAuthorization } from './delegation-types.ts';
 
 export type Grant =
   | { kind: 'direct'; roleDefinitionId: string; roleAssignmentId: string; scope: string }
@@ -36,6 +36,11 @@ export interface AccessContext {
 }
 
 const ROLE_ASSIGNMENT_WRITE = 'microsoft.authorization/roleassignments/write';
+export const JIT_REQUEST_WRITE = 'Microsoft.Authorization/roleAssignmentScheduleRequests/write';
+export const JIT_REQUEST_READ = 'Microsoft.Authorization/roleAssignmentScheduleRequests/read';
+export const JIT_APPROVAL = 'Microsoft.Authorization/roleAssignmentApprovals/write';
+const JIT_REQUEST_ACTIONS = new Set([JIT_REQUEST_WRITE.toLowerCase(), JIT_REQUEST_READ.toLowerCase()]);
+const JIT_APPROVAL_ACTION = JIT_APPROVAL.toLowerCase();
 
 export async function authorize(
   ctx: AccessContext,
@@ -80,6 +85,7 @@ export async function authorize(
       'registration_assignments.id as assignmentId',
       'registration_definitions.id as definitionId',
       'registration_definitions.authorizations as authorizations',
+      'registration_definitions.eligible_authorizations as eligibleAuthorizations',
     ])
     .where('registration_assignments.scope', 'in', chain)
     .where('registration_definitions.managed_by_tenant_id', '=', caller.directoryId)
@@ -97,6 +103,25 @@ export async function authorize(
           grant: { kind: 'delegated', roleDefinitionId: role.id, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId },
           ownerDirectoryId: owner,
         };
+      }
+    }
+  }
+  // Eligible (just-in-time) principals may ask to activate their role, and the approvers the
+  // customer named may decide such requests; the eligible role itself grants nothing until active.
+  const jitAction = action.toLowerCase();
+  if (JIT_REQUEST_ACTIONS.has(jitAction) || jitAction === JIT_APPROVAL_ACTION) {
+    for (const d of delegations) {
+      for (const e of JSON.parse(d.eligibleAuthorizations) as EligibleAuthorization[]) {
+        const named = jitAction === JIT_APPROVAL_ACTION
+          ? (e.justInTimeAccessPolicy.managedByTenantApprovers ?? []).some((a) => identities.includes(a.principalId.toLowerCase()))
+          : identities.includes(e.principalId.toLowerCase());
+        if (named) {
+          return {
+            allowed: true,
+            grant: { kind: 'delegated', roleDefinitionId: e.roleDefinitionId, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId },
+            ownerDirectoryId: owner,
+          };
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ import { registerDeploymentRoutes } from './deployment-routes.ts';
 import { registerOperationRoutes } from './operation-routes.ts';
 import { registerActivityLogRoutes } from './activity-log-routes.ts';
 import { registerFilterRoutes } from './filter-routes.ts';
+import { registerEligibilityRoutes } from './eligibility-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -81,6 +82,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerOperationRoutes(app, services);
   registerActivityLogRoutes(app, services);
   registerFilterRoutes(app, services);
+  registerEligibilityRoutes(app, services);
   return app;
 }
 
