@@ -72,11 +72,58 @@ program
     }
   });
 
+program
+  .command('onboard')
+  .description("Deploy a Lighthouse onboarding template into a customer subscription, signed in as the customer's Owner (through the HTTPS API, as an Azure CLI deployment would).")
+  .argument('<template>', 'ARM template file, e.g. Microsoft\'s delegated-resource-management subscription.json')
+  .requiredOption('--parameters <file>', 'parameters file (with real ids in place of the published placeholders)')
+  .requiredOption('--subscription <id>', 'the customer subscription to onboard')
+  .option('--resource-group <name>', 'deploy at resource-group scope instead of subscription scope')
+  .requiredOption('--tenant <id>', "the customer's directory (tenant id or domain) to sign in to")
+  .requiredOption('--username <upn>', "a user of the customer's directory who is Owner of the subscription")
+  .option('--password <password>', 'their password (or VIGIL_PASSWORD)')
+  .option('--url <url>', 'the Vigil server', 'https://127.0.0.1:8443')
+  .option('--name <deployment>', 'deployment name', 'lighthouse-onboarding')
+  .action(async (templateFile: string, options: { parameters: string; subscription: string; resourceGroup?: string; tenant: string; username: string; password?: string; url: string; name: string }) => {
+    const password = options.password ?? process.env.VIGIL_PASSWORD;
+    if (password === undefined) throw new ConfigError('Give the password with --password or the VIGIL_PASSWORD variable.');
+    const readJson = (file: string): unknown => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new ConfigError(`Cannot read ${file} as JSON: ${(error as Error).message}`);
+      }
+    };
+    const template = readJson(templateFile);
+    const parameters = (readJson(options.parameters) as { parameters?: unknown }).parameters ?? readJson(options.parameters);
+    const base = options.url.replace(/\/$/, '');
+    const tokenRes = await fetch(`${base}/${options.tenant}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', username: options.username, password, scope: `${base}/.default` }),
+    });
+    const token = (await tokenRes.json()) as { access_token?: string; error_description?: string };
+    if (token.access_token === undefined) throw new ConfigError(`Sign-in failed: ${token.error_description ?? tokenRes.status}`);
+    const scope = options.resourceGroup === undefined ? `/subscriptions/${options.subscription}` : `/subscriptions/${options.subscription}/resourceGroups/${options.resourceGroup}`;
+    const res = await fetch(`${base}${scope}/providers/Microsoft.Resources/deployments/${encodeURIComponent(options.name)}?api-version=2025-04-01`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ location: 'westeurope', properties: { mode: 'Incremental', template, parameters } }),
+    });
+    const body = (await res.json()) as { error?: { code: string; message: string }; properties?: { provisioningState: string; outputResources: { id: string }[] } };
+    if (!res.ok || body.error !== undefined) {
+      process.stderr.write(`vigil: onboarding failed (${res.status} ${body.error?.code}): ${body.error?.message}\n`);
+      process.exit(3);
+    }
+    process.stdout.write(`Deployment ${options.name}: ${body.properties?.provisioningState}\n`);
+    for (const r of body.properties?.outputResources ?? []) process.stdout.write(`  ${r.id}\n`);
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError) {
     process.stderr.write(`vigil: ${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`vigil: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+  process.stderr.write(`vigil: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });
