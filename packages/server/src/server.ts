@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VigilConfig } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { SigningKeys } from './identity/signing-keys.ts';
+import { AuthorizationCodes } from './identity/authorization-codes.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
@@ -31,6 +32,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     db,
     config,
     keys: new SigningKeys(db),
+    codes: new AuthorizationCodes(),
     log,
     now: options.now ?? (() => new Date()),
     publicUrl: '',

@@ -3,11 +3,14 @@ import type { Logger } from 'pino';
 import type { Db } from './db/database.ts';
 import type { VigilConfig } from './config.ts';
 import type { SigningKeys } from './identity/signing-keys.ts';
+import type { AuthorizationCodes } from './identity/authorization-codes.ts';
 
 export interface Services {
   db: Db;
   config: VigilConfig;
   keys: SigningKeys;
+  /** Codes of the interactive sign-in, between the login page and the token exchange. */
+  codes: AuthorizationCodes;
   log: Logger;
   /** The clock; tests move it to expire just-in-time activations and tokens. */
   now: () => Date;

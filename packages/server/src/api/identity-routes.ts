@@ -1,21 +1,25 @@
 // The token service of each directory, shaped like Entra ID's v2 endpoints so that
 // @azure/identity (MSAL) works against it unchanged.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SignJWT } from 'jose';
 import type { Services } from '../services.ts';
 import { ApiError } from '../errors.ts';
 import { findDirectory, findServicePrincipalByAppId, findUserByName, getPrincipal, verifyClientSecret, type Principal } from '../control/directories.ts';
 import { verifySecret } from '../identity/secrets.ts';
 import { audienceFromScope, issueAccessToken, issuerFor } from '../identity/tokens.ts';
+import { errorPage, loginPage } from '../identity/login-page.ts';
+import { isGuid } from '../arm/resource-id.ts';
 
 export function registerIdentityRoutes(app: FastifyInstance, services: Services): void {
-  const base = services.publicUrl;
+  // Read at request time: with port 0 the public URL is only known once the server listens.
+  registerInteractiveSignIn(app, services);
+  const base = () => services.publicUrl;
 
   app.get('/:tenant/v2.0/.well-known/openid-configuration', async (request) => {
     const directory = await requireDirectory(services, (request.params as { tenant: string }).tenant);
-    const root = `${base}/${directory.id}`;
+    const root = `${base()}/${directory.id}`;
     return {
-      issuer: issuerFor(base, directory.id),
+      issuer: issuerFor(base(), directory.id),
       authorization_endpoint: `${root}/oauth2/v2.0/authorize`,
       token_endpoint: `${root}/oauth2/v2.0/token`,
       end_session_endpoint: `${root}/oauth2/v2.0/logout`,
@@ -24,7 +28,7 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
       subject_types_supported: ['pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-      grant_types_supported: ['client_credentials', 'password'],
+      grant_types_supported: ['authorization_code', 'client_credentials', 'password'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid', 'name', 'preferred_username', 'upn', 'appid'],
       tenant_region_scope: 'EU',
@@ -68,18 +72,25 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
       if (username === undefined || password === undefined) {
         throw new ApiError('invalid_request', "AADSTS900144: The 'password' grant needs both 'username' and 'password'.");
       }
-      const user = await findUserByName(services.db, directory.id, username);
-      // A guest signs in with the credentials of their home account.
-      const credentialHolder = user?.home_principal_id ? await getPrincipal(services.db, user.home_principal_id) : user;
-      const ok = credentialHolder?.password_hash != null && (await verifySecret(password, credentialHolder.password_hash));
-      if (user === undefined || !ok) {
+      const user = await verifyUserPassword(services, directory.id, username, password);
+      if (user === undefined) {
         throw new ApiError('invalid_grant', `AADSTS50126: Error validating credentials due to invalid username or password (directory '${directory.display_name}').`);
       }
       principal = user;
+    } else if (grantType === 'authorization_code') {
+      const { code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier } = form;
+      if (code === undefined || redirectUri === undefined || clientId === undefined || verifier === undefined) {
+        throw new ApiError('invalid_request', "AADSTS900144: The 'authorization_code' grant needs 'code', 'redirect_uri', 'client_id' and 'code_verifier' (PKCE).");
+      }
+      const redeemed = services.codes.redeem(code, clientId, redirectUri, verifier, services.now());
+      if (typeof redeemed === 'string') throw new ApiError('invalid_grant', redeemed);
+      const user = await getPrincipal(services.db, redeemed.principalId);
+      if (user === undefined || redeemed.directoryId !== directory.id) throw new ApiError('invalid_grant', 'AADSTS70008: The authorization code is not valid for this directory.');
+      principal = user;
     } else {
-      throw new ApiError('unsupported_grant_type', `AADSTS70003: The grant type '${grantType ?? '(none)'}' is not supported. Use 'client_credentials' (service principals) or 'password' (users); the portal signs users in interactively.`);
+      throw new ApiError('unsupported_grant_type', `AADSTS70003: The grant type '${grantType ?? '(none)'}' is not supported. Use 'client_credentials' (service principals), 'password' (users, scripts) or 'authorization_code' with PKCE (interactive sign-in).`);
     }
-    const audience = audienceFromScope(scope, base);
+    const audience = audienceFromScope(scope, base());
     const { accessToken, expiresIn } = await issueAccessToken(services, principal, audience);
     const response: Record<string, unknown> = {
       token_type: 'Bearer',
@@ -94,6 +105,66 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
     }
     return response;
   });
+}
+
+/** A user of the directory by sign-in name and password; guests sign in with their home account's password. */
+async function verifyUserPassword(services: Services, directoryId: string, username: string, password: string): Promise<Principal | undefined> {
+  const user = await findUserByName(services.db, directoryId, username);
+  const credentialHolder = user?.home_principal_id ? await getPrincipal(services.db, user.home_principal_id) : user;
+  const ok = credentialHolder?.password_hash != null && (await verifySecret(password, credentialHolder.password_hash));
+  return ok ? user : undefined;
+}
+
+/**
+ * Where a code may be sent: this server's own origin (the portal) or a loopback address
+ * (native and command-line clients), as Entra ID allows for public clients. Anything else
+ * would make the login page an open redirector.
+ */
+function redirectAllowed(redirectUri: string, publicUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return false;
+  }
+  if (url.origin === new URL(publicUrl).origin) return true;
+  return (url.protocol === 'http:' || url.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+function registerInteractiveSignIn(app: FastifyInstance, services: Services): void {
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenant = (request.params as { tenant: string }).tenant;
+    const directory = await findDirectory(services.db, tenant);
+    const input = { ...(request.query as Record<string, string | undefined>), ...((request.body ?? {}) as Record<string, string | undefined>) };
+    const html = (status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+    if (directory === undefined) return html(404, errorPage('Directory not found', `AADSTS90002: Tenant '${tenant}' not found. Check the sign-in address.`));
+    const { client_id: clientId, redirect_uri: redirectUri, response_type: responseType, scope, state, code_challenge: challenge, code_challenge_method: method } = input;
+    if (clientId === undefined || !isGuid(clientId)) return html(400, errorPage('Sign-in request is invalid', "AADSTS700016: 'client_id' must be the application id (a GUID) of the app asking you to sign in."));
+    if (redirectUri === undefined || !redirectAllowed(redirectUri, services.publicUrl)) {
+      return html(400, errorPage('Sign-in request is invalid', `AADSTS50011: The redirect URI '${redirectUri ?? ''}' is not allowed. Use an address on ${new URL(services.publicUrl).origin} or a loopback address.`));
+    }
+    // From here on, protocol errors go back to the client, as OAuth prescribes.
+    const back = (params: Record<string, string>) => {
+      const url = new URL(redirectUri);
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      if (state !== undefined) url.searchParams.set('state', state);
+      return reply.redirect(url.toString(), 302);
+    };
+    if (responseType !== 'code') return back({ error: 'unsupported_response_type', error_description: "AADSTS700054: response_type must be 'code'." });
+    if (challenge === undefined || method !== 'S256') return back({ error: 'invalid_request', error_description: 'AADSTS9002325: Proof Key for Code Exchange is required: send code_challenge with code_challenge_method=S256.' });
+    const hidden: Record<string, string> = { client_id: clientId, redirect_uri: redirectUri, response_type: responseType, scope: scope ?? '', code_challenge: challenge, code_challenge_method: method };
+    if (state !== undefined) hidden.state = state;
+    const action = `${services.publicUrl}/${directory.id}/oauth2/v2.0/authorize`;
+    if (request.method === 'GET') return html(200, loginPage({ directoryName: directory.display_name, action, hidden, ...(input.login_hint === undefined ? {} : { username: input.login_hint }) }));
+    const user = input.username === undefined || input.password === undefined ? undefined : await verifyUserPassword(services, directory.id, input.username, input.password);
+    if (user === undefined) {
+      return html(200, loginPage({ directoryName: directory.display_name, action, hidden, username: input.username ?? '', error: 'Your account or password is incorrect. If you are a guest here, use the password of your home account.' }));
+    }
+    const code = services.codes.issue({ principalId: user.id, directoryId: directory.id, clientId: clientId.toLowerCase(), redirectUri, scope: scope ?? '', codeChallenge: challenge }, services.now());
+    return back({ code });
+  };
+  app.get('/:tenant/oauth2/v2.0/authorize', handle);
+  app.post('/:tenant/oauth2/v2.0/authorize', handle);
 }
 
 async function requireDirectory(services: Services, tenant: string) {
