@@ -47,6 +47,8 @@ export interface ArmRouteSpec<S extends z.ZodType | undefined> {
   /** The action and scope to authorize, or 'per-item' for lists that authorize each item themselves. */
   access: ((req: ArmRequest<S extends z.ZodType ? z.infer<S> : unknown>) => AccessCheck | Promise<AccessCheck>) | 'per-item';
   body?: S;
+  /** The resource's current etag (undefined when it does not exist), for If-Match / If-None-Match. */
+  etag?: (req: ArmRequest) => Promise<string | undefined>;
   /** Refuses a delegated grant with this error (rules such as "connectors need a direct sign-in"). */
   refuseDelegated?: (req: ArmRequest) => ApiError;
   handler: (req: ArmRequest<S extends z.ZodType ? z.infer<S> : unknown>) => Promise<ArmResult>;
@@ -96,7 +98,10 @@ export function armRoute<S extends z.ZodType | undefined>(app: FastifyInstance, 
             }
           }
         }
+        if (spec.etag !== undefined) await checkPreconditions(req, await spec.etag(req));
         const result = await spec.handler(req);
+        const bodyEtag = (result.body as { etag?: unknown } | undefined)?.etag;
+        if (typeof bodyEtag === 'string') void reply.header('etag', bodyEtag);
         if (check !== undefined && decision?.ownerDirectoryId !== undefined && (isWrite || req.grant?.kind === 'delegated')) {
           await log(services, req, spec.method, check, decision.ownerDirectoryId, result.status, null);
         }
@@ -146,6 +151,24 @@ export function authorizationFailed(caller: Caller, check: AccessCheck, reason: 
       `If access was recently granted, refresh your credentials; otherwise ask an Owner of the scope for a role that includes this action.`,
     { target: check.scope },
   );
+}
+
+/** Optimistic concurrency as ARM does it: If-Match (an etag or *) and If-None-Match: *. */
+async function checkPreconditions(req: ArmRequest, current: string | undefined): Promise<void> {
+  const ifMatch = headerValue(req.headers['if-match']);
+  const ifNoneMatch = headerValue(req.headers['if-none-match']);
+  const strip = (v: string) => v.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+  if (ifMatch !== undefined) {
+    const wanted = ifMatch.split(',').map(strip);
+    if (current === undefined || !(wanted.includes('*') || wanted.includes(current))) {
+      throw new ApiError('PreconditionFailed', current === undefined
+        ? 'If-Match was given but the resource does not exist.'
+        : `The resource was changed since you read it: its etag is "${current}", not ${ifMatch}. GET it again, reapply your change and retry.`);
+    }
+  }
+  if (ifNoneMatch !== undefined && strip(ifNoneMatch) === '*' && current !== undefined) {
+    throw new ApiError('PreconditionFailed', 'If-None-Match: * was given but the resource already exists.');
+  }
 }
 
 function checkApiVersion(value: string | undefined, supported: readonly string[]): void {

@@ -41,6 +41,7 @@ export function registerManagedServicesRoutes(app: FastifyInstance, services: Se
       apiVersions: API_VERSIONS.managedServices,
       body: DefinitionBody,
       access: (req) => ({ action: 'Microsoft.ManagedServices/registrationDefinitions/write', scope: definitionId(scopeOf(req), req.params.name!) }),
+      etag: async (req) => (await services.db.selectFrom('registration_definitions').select('etag').where('id', '=', definitionId(scopeOf(req), req.params.name!)).executeTakeFirst())?.etag,
       handler: async (req) => {
         await requireOnboardingRights(ctx, req.caller, scopeOf(req), req.grant);
         const { row, created } = await inTransaction(services.db, (trx) =>

@@ -130,6 +130,7 @@ export function registerSentinelRoutes(app: FastifyInstance, services: Services)
     apiVersions: API_VERSIONS.securityInsights,
     body: ConnectorBody,
     access: (req) => ({ action: 'Microsoft.SecurityInsights/dataConnectors/write', scope: connectorScope(req) }),
+    etag: async (req) => (await services.db.selectFrom('data_connectors').select('etag').where('id', '=', connectorScope(req)).executeTakeFirst())?.etag,
     refuseDelegated,
     handler: async (req) => {
       await requireRegistered(services.db, req.params.subscriptionId!, SECURITY_INSIGHTS);

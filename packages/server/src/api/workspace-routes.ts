@@ -32,6 +32,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, services: Services
     apiVersions: API_VERSIONS.operationalInsights,
     body: WorkspaceBody,
     access: (req) => ({ action: 'Microsoft.OperationalInsights/workspaces/write', scope: idOf(req) }),
+    etag: async (req) => (await getWorkspace(services.db, idOf(req)))?.etag,
     handler: async (req) => {
       await requireRegistered(services.db, req.params.subscriptionId!, OPERATIONAL_INSIGHTS);
       const rg = await getResourceGroup(services.db, req.params.subscriptionId!, req.params.resourceGroupName!);
@@ -61,6 +62,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, services: Services
     path,
     apiVersions: API_VERSIONS.operationalInsights,
     access: (req) => ({ action: 'Microsoft.OperationalInsights/workspaces/delete', scope: idOf(req) }),
+    etag: async (req) => (await getWorkspace(services.db, idOf(req)))?.etag,
     handler: async (req) => {
       const w = await getWorkspace(services.db, idOf(req));
       if (w === undefined) return { status: 204 };
