@@ -4,28 +4,10 @@ import { armTypeName, findProperty, isPlainObject } from './arm-values.ts';
 import { childPath } from './json-path.ts';
 import type { TemplateContext } from './template-context.ts';
 import { TemplateError } from './template-error.ts';
+import { hasType, type ParameterType } from './parameters.ts';
 
 const OUTPUT_KEYS = new Set(['type', 'value', 'condition', 'metadata']);
 const OUTPUT_TYPES = new Set(['string', 'securestring', 'int', 'bool', 'array', 'object', 'secureobject']);
-
-function matchesType(type: string, value: unknown): boolean {
-  switch (type.toLowerCase()) {
-    case 'string':
-    case 'securestring':
-      return typeof value === 'string';
-    case 'int':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'bool':
-      return typeof value === 'boolean';
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-    case 'secureobject':
-      return isPlainObject(value);
-    default:
-      return false;
-  }
-}
 
 export function evaluateOutputs(template: Record<string, unknown>, templatePath: string, ctx: TemplateContext): Record<string, { type: string; value: unknown }> {
   const found = findProperty(template, 'outputs');
@@ -56,7 +38,7 @@ export function evaluateOutputs(template: Record<string, unknown>, templatePath:
     const valuePath = childPath(path, 'value');
     if (!value.found) throw new TemplateError('InvalidTemplate', `The output '${name}' at '${path}' has no 'value'.`, valuePath);
     const result = ctx.evaluate(value.value, valuePath);
-    if (!matchesType(type.value, result)) {
+    if (!hasType(type.value.toLowerCase() as ParameterType, result)) {
       throw new TemplateError('InvalidTemplate', `The output '${name}' is declared as '${type.value}' but its value at '${valuePath}' is ${armTypeName(result)}. Fix the value or the declared type.`, valuePath);
     }
     outputs[name] = { type: type.value, value: result };

@@ -151,7 +151,8 @@ const TYPE_LABEL: Record<ParameterType, string> = {
   secureobject: 'Object',
 };
 
-function hasType(type: ParameterType, value: unknown): boolean {
+/** Whether a value is of an ARM template type (parameters and outputs share the rule). */
+export function hasType(type: ParameterType, value: unknown): boolean {
   switch (type) {
     case 'string':
     case 'securestring':
