@@ -59,7 +59,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (options.now !== undefined) startOptions.now = options.now;
   const server = await startServer(config, startOptions);
   const environment = options.environment ?? readFileSync(EXAMPLE_ENVIRONMENT, 'utf8');
-  if (environment !== '') await applyEnvironmentText(server.services.db, environment, 'test-environment.yaml');
+  if (environment !== '') {
+    try {
+      await applyEnvironmentText(server.services.db, environment, 'test-environment.yaml');
+    } catch (error) {
+      // A world that fails to apply must not leave a listening server behind (the run would hang).
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const url = server.url;
 
   const token = async (tenant: string, form: Record<string, string>): Promise<string> => {
