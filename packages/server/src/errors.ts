@@ -101,6 +101,3 @@ export class ApiError extends Error {
 export function isApiError(value: unknown): value is ApiError {
   return value instanceof ApiError;
 }
-
-export const notFound = (what: string, id: string): ApiError =>
-  new ApiError('ResourceNotFound', `The ${what} '${id}' was not found. Check the name and that you are looking in the right subscription and resource group.`, { target: id });

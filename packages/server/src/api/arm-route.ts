@@ -9,6 +9,7 @@ import type { Caller } from '../access/caller.ts';
 import { authorize, type AuthorizeConditions, type Decision, type Grant } from '../access/authorize.ts';
 import { ApiError } from '../errors.ts';
 import { authenticate } from './authenticate.ts';
+import { validateBody } from '../validation.ts';
 import { recordActivity } from '../control/activity-log.ts';
 import { canonicalId, parseScope } from '../arm/resource-id.ts';
 import { OPERATIONAL_INSIGHTS, SECURITY_INSIGHTS, requireManagingTenantReady } from '../control/providers.ts';
@@ -180,27 +181,7 @@ function checkApiVersion(value: string | undefined, supported: readonly string[]
   }
 }
 
-export function validateBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const first = result.error.issues[0];
-  const details = result.error.issues.map((issue) => ({
-    code: 'InvalidRequestContent',
-    target: issue.path.join('.') || '(body)',
-    message: `${issue.path.join('.') || 'The request body'}: ${issue.message}`,
-  }));
-  throw new ApiError(
-    'InvalidRequestContent',
-    `The request content was invalid: ${details.map((d) => d.message).join('; ')}.`,
-    { target: first?.path.join('.') || '(body)', details },
-  );
-}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Resource JSON helpers shared by presenters. */
-export function etagHeader(etag: string): Record<string, string> {
-  return { etag: `"${etag}"` };
 }

@@ -5,7 +5,8 @@ import { SignJWT } from 'jose';
 import type { Services } from '../services.ts';
 import { ApiError } from '../errors.ts';
 import { findDirectory, findServicePrincipalByAppId, findUserByName, getPrincipal, verifyClientSecret, type Principal } from '../control/directories.ts';
-import { verifySecret } from '../identity/secrets.ts';
+import { randomUUID } from 'node:crypto';
+import { hashSecret, verifySecret } from '../identity/secrets.ts';
 import { audienceFromScope, issueAccessToken, issuerFor } from '../identity/tokens.ts';
 import { errorPage, loginPage } from '../identity/login-page.ts';
 import { isGuid } from '../arm/resource-id.ts';
@@ -107,12 +108,16 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
   });
 }
 
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= hashSecret(randomUUID()));
+
 /** A user of the directory by sign-in name and password; guests sign in with their home account's password. */
 async function verifyUserPassword(services: Services, directoryId: string, username: string, password: string): Promise<Principal | undefined> {
   const user = await findUserByName(services.db, directoryId, username);
   const credentialHolder = user?.home_principal_id ? await getPrincipal(services.db, user.home_principal_id) : user;
-  const ok = credentialHolder?.password_hash != null && (await verifySecret(password, credentialHolder.password_hash));
-  return ok ? user : undefined;
+  // Hash even when there is no such user, so that timing does not tell which names exist.
+  const ok = await verifySecret(password, credentialHolder?.password_hash ?? (await dummyHash()));
+  return ok && credentialHolder?.password_hash != null ? user : undefined;
 }
 
 /**

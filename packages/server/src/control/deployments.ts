@@ -14,7 +14,7 @@ import { RegistrationDefinitionProperties } from '../access/lighthouse-rules.ts'
 import { upsertRegistrationAssignment, upsertRegistrationDefinition } from './delegations.ts';
 import { createOrUpdateWorkspace, type WorkspaceInput } from './workspaces.ts';
 import { getResourceGroup } from './resource-groups.ts';
-import { validateBody } from '../api/arm-route.ts';
+import { validateBody } from '../validation.ts';
 import { z } from 'zod';
 
 export type Deployment = DeploymentTable;

@@ -84,9 +84,6 @@ export async function inviteGuest(db: Db, homeUser: Principal, hostDirectoryId: 
   return createPrincipal(db, input);
 }
 
-export async function setPassword(db: Db, principalId: string, password: string): Promise<void> {
-  await db.updateTable('principals').set({ password_hash: await hashSecret(password) }).where('id', '=', principalId).execute();
-}
 
 export async function addGroupMember(db: Db, groupId: string, memberId: string): Promise<void> {
   await db.insertInto('group_members').values({ group_id: groupId.toLowerCase(), member_id: memberId.toLowerCase() })

@@ -31,6 +31,3 @@ export async function createSubscription(db: Db, input: { id?: string; directory
   return row;
 }
 
-export async function subscriptionsOfDirectory(db: Db, directoryId: string): Promise<Subscription[]> {
-  return db.selectFrom('subscriptions').selectAll().where('directory_id', '=', directoryId.toLowerCase()).orderBy('display_name').execute();
-}
