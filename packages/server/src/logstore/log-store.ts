@@ -1,0 +1,31 @@
+// The log store: per-workspace tables of log rows. Callers (ingestion, the query API, rules)
+// see only this interface; DuckDB is today's engine (duckdb/), ClickHouse can follow.
+import type { TableSchema } from './schema.ts';
+import type { Typed } from './coerce.ts';
+
+/** A row keyed by column name (exact schema case), values already coerced to the column types. */
+export type TypedRow = Record<string, Typed>;
+
+export interface AppendBatch {
+  table: TableSchema;
+  rows: TypedRow[];
+}
+
+export interface QueryResult {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+}
+
+export interface LogStore {
+  /** Appends every batch in one transaction; resolves once it is committed (durable). */
+  append(workspaceId: string, batches: AppendBatch[]): Promise<void>;
+  /** Runs read-only SQL against one workspace's database. */
+  query(workspaceId: string, sql: string, params?: readonly (string | number | bigint | boolean | null)[]): Promise<QueryResult>;
+  /** Deletes rows of `table` whose TimeGenerated is older than `beforeMicros`; returns how many. */
+  purge(workspaceId: string, table: string, beforeMicros: bigint): Promise<number>;
+  /** Tables that exist in the workspace's storage, with their row counts. */
+  tables(workspaceId: string): Promise<{ name: string; rows: number }[]>;
+  /** Removes the workspace's storage entirely (offboarding). */
+  dropWorkspace(workspaceId: string): Promise<void>;
+  close(): Promise<void>;
+}
