@@ -57,10 +57,13 @@ export const ERROR_STATUS = {
   PreconditionFailed: 412,
   // 413
   RequestEntityTooLarge: 413,
+  // 429
+  TooManyRequests: 429,
   // 415
   UnsupportedMediaType: 415,
   // 500
   InternalServerError: 500,
+  ServiceUnavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -76,14 +79,17 @@ export class ApiError extends Error {
   readonly status: number;
   readonly target: string | undefined;
   readonly details: readonly ErrorDetail[];
+  /** Response headers that belong to the error, such as Retry-After. */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options: { target?: string; details?: ErrorDetail[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { target?: string; details?: ErrorDetail[]; cause?: unknown; headers?: Record<string, string> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.target = options.target;
     this.details = options.details ?? [];
+    this.headers = options.headers ?? {};
   }
 
   /** The ARM error body: `{error: {code, message, target?, details?}}`. */

@@ -5,6 +5,9 @@ import type { VigilConfig } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { SigningKeys } from './identity/signing-keys.ts';
 import { AuthorizationCodes } from './identity/authorization-codes.ts';
+import { DuckDbLogStore } from './logstore/duckdb/duckdb-store.ts';
+import { TableCatalog } from './logstore/table-catalog.ts';
+import { Ingestor, DEFAULT_INGEST_OPTIONS, type IngestOptions } from './ingest/ingestor.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
@@ -22,19 +25,25 @@ export interface StartOptions {
   logger?: Logger;
   now?: () => Date;
   pageSize?: number;
+  ingest?: IngestOptions;
 }
 
 export async function startServer(config: VigilConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'password', 'client_secret'] });
   const { db, close: closeDb } = await openDatabase(config.dataDir);
   const tls = await loadTlsMaterial(config);
+  const now = options.now ?? (() => new Date());
+  const logStore = new DuckDbLogStore(config.dataDir);
   const services: Services = {
     db,
     config,
+    logStore,
+    catalog: new TableCatalog(db),
+    ingestor: new Ingestor(logStore, db, log, now, options.ingest ?? DEFAULT_INGEST_OPTIONS),
     keys: new SigningKeys(db),
     codes: new AuthorizationCodes(),
     log,
-    now: options.now ?? (() => new Date()),
+    now,
     publicUrl: '',
     pageSize: options.pageSize ?? 1000,
   };
@@ -45,6 +54,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
+    await logStore.close();
     await closeDb();
     throw error;
   }
@@ -58,7 +68,10 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     app,
     tls,
     close: async () => {
+      // Stop taking requests (in-flight ones finish), commit what is queued, then close stores.
       await app.close();
+      await services.ingestor.close();
+      await logStore.close();
       await closeDb();
     },
   };

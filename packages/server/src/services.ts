@@ -4,10 +4,17 @@ import type { Db } from './db/database.ts';
 import type { VigilConfig } from './config.ts';
 import type { SigningKeys } from './identity/signing-keys.ts';
 import type { AuthorizationCodes } from './identity/authorization-codes.ts';
+import type { LogStore } from './logstore/log-store.ts';
+import type { TableCatalog } from './logstore/table-catalog.ts';
+import type { Ingestor } from './ingest/ingestor.ts';
 
 export interface Services {
   db: Db;
   config: VigilConfig;
+  /** Per-workspace log tables (DuckDB). */
+  logStore: LogStore;
+  catalog: TableCatalog;
+  ingestor: Ingestor;
   keys: SigningKeys;
   /** Codes of the interactive sign-in, between the login page and the token exchange. */
   codes: AuthorizationCodes;

@@ -50,11 +50,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
   const certFile = process.env.VIGIL_TEST_TLS_CERT;
   const keyFile = process.env.VIGIL_TEST_TLS_KEY;
-  const overrides: Parameters<typeof resolveConfig>[0] = { dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent' };
+  const overrides: Parameters<typeof resolveConfig>[0] = { dataDir, port: 0, host: '127.0.0.1', logLevel: (process.env.VIGIL_TEST_LOG as 'silent') ?? 'silent' };
   if (certFile !== undefined && keyFile !== undefined) overrides.tls = { certFile, keyFile };
   if (options.maxBodyBytes !== undefined) overrides.maxBodyBytes = options.maxBodyBytes;
   const config = resolveConfig(overrides);
-  const startOptions: Parameters<typeof startServer>[1] = { logger: pino({ level: 'silent' }) };
+  const startOptions: Parameters<typeof startServer>[1] = { logger: pino({ level: process.env.VIGIL_TEST_LOG ?? 'silent' }) };
   if (options.pageSize !== undefined) startOptions.pageSize = options.pageSize;
   if (options.now !== undefined) startOptions.now = options.now;
   const server = await startServer(config, startOptions);

@@ -5,7 +5,7 @@
 import type { Db } from '../db/database.ts';
 import { scopeChain, parseScope } from '../arm/resource-id.ts';
 import { findBuiltinRole, type RoleDefinition } from './builtin-roles.ts';
-import { roleAllowsAction } from './action-match.ts';
+import { roleAllowsAction, roleAllowsDataAction } from './action-match.ts';
 import { type Caller, callerIdentities } from './caller.ts';
 import type { Authorization, EligibleAuthorization } from './delegation-types.ts';
 
@@ -26,6 +26,8 @@ export type Decision =
   | { allowed: false; reason: string; ownerDirectoryId: string | undefined };
 
 export interface AuthorizeConditions {
+  /** The action is a data action (data plane, e.g. Microsoft.Insights/Telemetry/Write): checked against dataActions. */
+  dataAction?: boolean;
   /** For role-assignment writes: the role being assigned (delegated User Access Administrator is limited to its delegatedRoleDefinitionIds). */
   assignedRoleDefinitionId?: string;
 }
@@ -150,6 +152,7 @@ export async function authorize(
 }
 
 function allows(role: RoleDefinition, action: string, conditions: AuthorizeConditions, delegatedRoleIds: string[] | undefined): boolean {
+  if (conditions.dataAction === true) return roleAllowsDataAction(role, action);
   if (!roleAllowsAction(role, action)) return false;
   // A delegated User Access Administrator may only assign the roles the customer listed.
   if (delegatedRoleIds !== undefined && action.toLowerCase() === ROLE_ASSIGNMENT_WRITE) {

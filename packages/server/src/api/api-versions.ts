@@ -9,6 +9,9 @@ export const API_VERSIONS = {
   managedServices: ['2022-10-01', '2022-01-01-preview', '2020-02-01-preview', '2019-09-01', '2019-06-01'],
   authorization: ['2022-04-01', '2020-10-01', '2020-04-01-preview', '2018-01-01-preview', '2015-07-01'],
   activityLog: ['2015-04-01'],
+  dataCollection: ['2023-03-11', '2022-06-01', '2021-09-01-preview', '2021-04-01'],
+  logsIngestion: ['2023-01-01', '2021-11-01-preview'],
+  dataCollector: ['2016-04-01'],
   vigil: ['2025-01-01'],
 } as const;
 

@@ -15,6 +15,9 @@ import { registerOperationRoutes } from './operation-routes.ts';
 import { registerActivityLogRoutes } from './activity-log-routes.ts';
 import { registerFilterRoutes } from './filter-routes.ts';
 import { registerEligibilityRoutes } from './eligibility-routes.ts';
+import { registerTableRoutes } from './table-routes.ts';
+import { registerDataCollectionRoutes } from './data-collection-routes.ts';
+import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -49,6 +52,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
 
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
+    for (const [k, v] of Object.entries(apiError.headers)) void reply.header(k, v);
     if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
     // OAuth endpoints answer in OAuth's error shape; everything else in ARM's.
     if (request.url.includes('/oauth2/')) {
@@ -83,6 +87,9 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerActivityLogRoutes(app, services);
   registerFilterRoutes(app, services);
   registerEligibilityRoutes(app, services);
+  registerTableRoutes(app, services);
+  registerDataCollectionRoutes(app, services);
+  await registerLogsIngestionRoutes(app, services);
   return app;
 }
 

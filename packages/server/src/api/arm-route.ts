@@ -50,6 +50,8 @@ export interface ArmRouteSpec<S extends z.ZodType | undefined> {
   body?: S;
   /** The resource's current etag (undefined when it does not exist), for If-Match / If-None-Match. */
   etag?: (req: ArmRequest) => Promise<string | undefined>;
+  /** Data-plane routes (ingestion) are not written to the activity log, as in Azure. */
+  dataPlane?: boolean;
   /** Refuses a delegated grant with this error (rules such as "connectors need a direct sign-in"). */
   refuseDelegated?: (req: ArmRequest) => ApiError;
   handler: (req: ArmRequest<S extends z.ZodType ? z.infer<S> : unknown>) => Promise<ArmResult>;
@@ -84,7 +86,7 @@ export function armRoute<S extends z.ZodType | undefined>(app: FastifyInstance, 
 
       let check: AccessCheck | undefined;
       let decision: Decision | undefined;
-      const isWrite = WRITE_METHODS.has(spec.method);
+      const isWrite = WRITE_METHODS.has(spec.method) && spec.dataPlane !== true;
       try {
         if (spec.access !== 'per-item') {
           check = await spec.access(req);

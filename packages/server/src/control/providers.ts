@@ -7,6 +7,7 @@ import { ApiError } from '../errors.ts';
 export const OPERATIONAL_INSIGHTS = 'Microsoft.OperationalInsights';
 export const SECURITY_INSIGHTS = 'Microsoft.SecurityInsights';
 export const MANAGED_SERVICES = 'Microsoft.ManagedServices';
+export const INSIGHTS = 'Microsoft.Insights';
 
 /** The namespaces Vigil implements, with the resource types each serves. */
 export const PROVIDER_CATALOG: Record<string, { resourceTypes: { resourceType: string; locations: string[]; apiVersions: string[] }[] }> = {
@@ -19,6 +20,12 @@ export const PROVIDER_CATALOG: Record<string, { resourceTypes: { resourceType: s
     resourceTypes: [
       { resourceType: 'onboardingStates', locations: ['*'], apiVersions: ['2024-09-01', '2024-03-01', '2023-11-01', '2022-11-01', '2022-09-01-preview'] },
       { resourceType: 'dataConnectors', locations: ['*'], apiVersions: ['2024-09-01', '2024-03-01', '2023-11-01', '2022-11-01', '2022-09-01-preview'] },
+    ],
+  },
+  [INSIGHTS]: {
+    resourceTypes: [
+      { resourceType: 'dataCollectionRules', locations: ['*'], apiVersions: ['2023-03-11', '2022-06-01', '2021-09-01-preview'] },
+      { resourceType: 'dataCollectionEndpoints', locations: ['*'], apiVersions: ['2023-03-11', '2022-06-01', '2021-09-01-preview'] },
     ],
   },
   [MANAGED_SERVICES]: {

@@ -1,6 +1,6 @@
 // Log Analytics workspaces (Microsoft.OperationalInsights/workspaces) and their Sentinel
 // onboarding state (Microsoft.SecurityInsights/onboardingStates/default).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { WorkspaceTable } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -16,6 +16,11 @@ export const RETENTION_MAX_DAYS = 730;
 
 export function workspaceId(subscriptionId: string, resourceGroup: string, name: string): string {
   return canonicalId(`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${name}`);
+}
+
+/** A workspace key as Log Analytics issues them: 64 random bytes, base64. */
+export function newSharedKey(): string {
+  return randomBytes(64).toString('base64');
 }
 
 export function validateWorkspaceName(name: string): void {
@@ -75,6 +80,8 @@ export async function createOrUpdateWorkspace(
     sku: input.sku ?? 'PerGB2018',
     retention_days: retention,
     sentinel_onboarded_at: null,
+    primary_shared_key: newSharedKey(),
+    secondary_shared_key: newSharedKey(),
     tags: JSON.stringify(input.tags ?? {}),
     etag: randomUUID(),
     created_at: stamp,

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-control-plane.ts';
+import * as m0002 from './migrations/0002-log-tables-and-ingestion.ts';
 
 export type Db = Kysely<Database>;
 
@@ -12,6 +13,7 @@ export type Db = Kysely<Database>;
 // code that depends on them and run the same under tsx, tests and a bundled build.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-control-plane': m0001,
+  '0002-log-tables-and-ingestion': m0002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

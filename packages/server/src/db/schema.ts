@@ -90,6 +90,9 @@ export interface WorkspaceTable {
   location: string;
   sku: string;
   retention_days: number;
+  /** Keys of the HTTP Data Collector API (SharedKey signatures). */
+  primary_shared_key: string | null;
+  secondary_shared_key: string | null;
   /** Sentinel onboarding (onboardingStates/default); null when not enabled. */
   sentinel_onboarded_at: string | null;
   tags: string;
@@ -226,6 +229,56 @@ export interface DirectoryFilterTable {
   updated_at: string;
 }
 
+export interface LogTableTable {
+  /** `${workspace id}/${lower-case table name}`. */
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: 'custom' | 'standard';
+  /** JSON array of {name, type, description?}: a custom table's own columns. */
+  columns: string;
+  retention_days: number | null;
+  total_retention_days: number | null;
+  plan: 'Analytics' | 'Basic';
+  etag: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DataCollectionResourceTable {
+  id: string;
+  subscription_id: string;
+  resource_group_id: string;
+  name: string;
+  location: string;
+  /** dcr-<32 hex> for rules, dce-<32 hex> for endpoints. */
+  immutable_id: string;
+  properties: string;
+  tags: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface UsageHourlyTable {
+  workspace_id: string;
+  table_name: string;
+  hour: string;
+  rows: number;
+  bytes: number;
+}
+
+export interface IngestionStatsTable {
+  workspace_id: string;
+  source: string;
+  day: string;
+  events: number;
+  bytes: number;
+  dropped: number;
+  last_event_at: string | null;
+}
+
 export interface Database {
   directories: DirectoryTable;
   principals: PrincipalTable;
@@ -245,4 +298,9 @@ export interface Database {
   operations: OperationTable;
   activity_log: ActivityLogTable;
   directory_filters: DirectoryFilterTable;
+  log_tables: LogTableTable;
+  data_collection_endpoints: DataCollectionResourceTable;
+  data_collection_rules: DataCollectionResourceTable;
+  usage_hourly: UsageHourlyTable;
+  ingestion_stats: IngestionStatsTable;
 }

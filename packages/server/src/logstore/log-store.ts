@@ -25,6 +25,8 @@ export interface LogStore {
   purge(workspaceId: string, table: string, beforeMicros: bigint): Promise<number>;
   /** Tables that exist in the workspace's storage, with their row counts. */
   tables(workspaceId: string): Promise<{ name: string; rows: number }[]>;
+  /** Drops a table and its rows. */
+  dropTable(workspaceId: string, table: string): Promise<void>;
   /** Removes the workspace's storage entirely (offboarding). */
   dropWorkspace(workspaceId: string): Promise<void>;
   close(): Promise<void>;

@@ -166,6 +166,14 @@ export class DuckDbLogStore implements LogStore {
     return out;
   }
 
+  async dropTable(workspaceId: string, table: string): Promise<void> {
+    await this.exclusive(workspaceId, async (ws) => {
+      await ws.connection.run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+      ws.tables.delete(table.toLowerCase());
+      ws.order.delete(table.toLowerCase());
+    });
+  }
+
   async dropWorkspace(workspaceId: string): Promise<void> {
     const pending = this.open.get(workspaceId);
     if (pending !== undefined) {

@@ -1,0 +1,168 @@
+// The write path of every ingestion route: rows for a workspace table are queued, written in
+// group commits (many requests, one transaction), and each caller is answered only once its
+// rows are committed. Queues are bounded: past the bound the caller gets 429 with Retry-After
+// instead of the server growing without limit.
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import type { LogStore, TypedRow, AppendBatch } from '../logstore/log-store.ts';
+import type { TableSchema } from '../logstore/schema.ts';
+import { ApiError } from '../errors.ts';
+
+export interface IngestOptions {
+  /** Rows a workspace may have waiting before new writes are refused. */
+  maxQueuedRows: number;
+  /** Rows written in one transaction at most. */
+  maxBatchRows: number;
+}
+
+export const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxQueuedRows: 500_000, maxBatchRows: 100_000 };
+
+interface Pending {
+  table: TableSchema;
+  rows: TypedRow[];
+  source: string;
+  bytes: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface Queue {
+  pending: Pending[];
+  rows: number;
+  writing: boolean;
+}
+
+export class Ingestor {
+  private readonly queues = new Map<string, Queue>();
+  private closing = false;
+
+  constructor(
+    private readonly store: LogStore,
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly now: () => Date,
+    private readonly options: IngestOptions = DEFAULT_INGEST_OPTIONS,
+  ) {}
+
+  /** Resolves when the rows are committed; rejects with 429/503 when they cannot be taken now. */
+  write(workspaceId: string, table: TableSchema, rows: TypedRow[], source: string, bytes: number): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    if (this.closing) {
+      return Promise.reject(new ApiError('ServiceUnavailable', 'The server is shutting down and takes no more data; send it again in a moment.', { headers: { 'retry-after': '5' } }));
+    }
+    let queue = this.queues.get(workspaceId);
+    if (queue === undefined) {
+      queue = { pending: [], rows: 0, writing: false };
+      this.queues.set(workspaceId, queue);
+    }
+    if (queue.rows + rows.length > this.options.maxQueuedRows && queue.rows > 0) {
+      return Promise.reject(new ApiError('TooManyRequests',
+        `The workspace has ${queue.rows} rows waiting to be written, the most it queues; nothing of this request was taken. Retry after the interval in Retry-After.`,
+        { headers: { 'retry-after': '1' } }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      queue.pending.push({ table, rows, source, bytes, resolve, reject });
+      queue.rows += rows.length;
+      void this.drain(workspaceId, queue);
+    });
+  }
+
+  /** Rows waiting in all queues (for status and tests). */
+  queuedRows(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.rows;
+    return n;
+  }
+
+  private async drain(workspaceId: string, queue: Queue): Promise<void> {
+    if (queue.writing) return;
+    queue.writing = true;
+    try {
+      while (queue.pending.length > 0) {
+        const group: Pending[] = [];
+        let rows = 0;
+        while (queue.pending.length > 0 && (group.length === 0 || rows + queue.pending[0]!.rows.length <= this.options.maxBatchRows)) {
+          const next = queue.pending.shift()!;
+          group.push(next);
+          rows += next.rows.length;
+        }
+        try {
+          await this.store.append(workspaceId, mergeByTable(group));
+          queue.rows -= rows;
+          for (const p of group) p.resolve();
+          await this.account(workspaceId, group).catch((error: unknown) => this.log.error({ err: error }, 'usage accounting failed'));
+        } catch (error) {
+          queue.rows -= rows;
+          this.log.error({ err: error, workspaceId, rows }, 'log store write failed');
+          const failure = new ApiError('ServiceUnavailable', 'The log store could not commit the rows; nothing of this request was stored. Send it again.', { headers: { 'retry-after': '1' }, cause: error });
+          for (const p of group) p.reject(failure);
+        }
+      }
+    } finally {
+      queue.writing = false;
+    }
+  }
+
+  /** Usage per table and hour, and per-source statistics for connector status. */
+  private async account(workspaceId: string, group: Pending[]): Promise<void> {
+    const now = this.now();
+    const hour = now.toISOString().slice(0, 13) + ':00:00Z';
+    const day = now.toISOString().slice(0, 10);
+    const usage = new Map<string, { rows: number; bytes: number }>();
+    const sources = new Map<string, { events: number; bytes: number }>();
+    for (const p of group) {
+      const u = usage.get(p.table.name) ?? { rows: 0, bytes: 0 };
+      u.rows += p.rows.length;
+      u.bytes += p.bytes;
+      usage.set(p.table.name, u);
+      const s = sources.get(p.source) ?? { events: 0, bytes: 0 };
+      s.events += p.rows.length;
+      s.bytes += p.bytes;
+      sources.set(p.source, s);
+    }
+    for (const [table, u] of usage) {
+      await this.db.insertInto('usage_hourly').values({ workspace_id: workspaceId, table_name: table, hour, rows: u.rows, bytes: Math.round(u.bytes) })
+        .onConflict((oc) => oc.columns(['workspace_id', 'table_name', 'hour']).doUpdateSet((eb) => ({
+          rows: eb('usage_hourly.rows', '+', u.rows),
+          bytes: eb('usage_hourly.bytes', '+', Math.round(u.bytes)),
+        }))).execute();
+    }
+    for (const [source, s] of sources) {
+      await recordSourceStats(this.db, workspaceId, source, day, { events: s.events, bytes: Math.round(s.bytes), dropped: 0, lastEventAt: now.toISOString() });
+    }
+  }
+
+  /** Stops taking writes and waits for what is queued to be committed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    while ([...this.queues.values()].some((q) => q.writing || q.pending.length > 0)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+export async function recordSourceStats(db: Db, workspaceId: string, source: string, day: string, s: { events: number; bytes: number; dropped: number; lastEventAt: string | null }): Promise<void> {
+  await db.insertInto('ingestion_stats')
+    .values({ workspace_id: workspaceId, source, day, events: s.events, bytes: s.bytes, dropped: s.dropped, last_event_at: s.lastEventAt })
+    .onConflict((oc) => oc.columns(['workspace_id', 'source', 'day']).doUpdateSet((eb) => ({
+      events: eb('ingestion_stats.events', '+', s.events),
+      bytes: eb('ingestion_stats.bytes', '+', s.bytes),
+      dropped: eb('ingestion_stats.dropped', '+', s.dropped),
+      last_event_at: s.lastEventAt ?? eb.ref('ingestion_stats.last_event_at'),
+    }))).execute();
+}
+
+function mergeByTable(group: Pending[]): AppendBatch[] {
+  const byTable = new Map<string, AppendBatch>();
+  for (const p of group) {
+    const key = p.table.name.toLowerCase();
+    const batch = byTable.get(key);
+    if (batch === undefined) byTable.set(key, { table: p.table, rows: [...p.rows] });
+    else {
+      // The newest schema of a table wins (a custom table may have gained columns meanwhile).
+      if (p.table.columns.length > batch.table.columns.length) batch.table = p.table;
+      for (const r of p.rows) batch.rows.push(r);
+    }
+  }
+  return [...byTable.values()];
+}
