@@ -18,6 +18,7 @@ import { registerEligibilityRoutes } from './eligibility-routes.ts';
 import { registerTableRoutes } from './table-routes.ts';
 import { registerDataCollectionRoutes } from './data-collection-routes.ts';
 import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
+import { registerDataCollectorRoutes } from './data-collector-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -90,6 +91,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerTableRoutes(app, services);
   registerDataCollectionRoutes(app, services);
   await registerLogsIngestionRoutes(app, services);
+  await registerDataCollectorRoutes(app, services);
   return app;
 }
 

@@ -7,7 +7,7 @@ import { API_VERSIONS } from './api-versions.ts';
 import { completedOperation } from './lro.ts';
 import { authorize } from '../access/authorize.ts';
 import { getResourceGroup } from '../control/resource-groups.ts';
-import { createOrUpdateWorkspace, getWorkspace, presentWorkspace, workspaceId, type Workspace, type WorkspaceInput } from '../control/workspaces.ts';
+import { createOrUpdateWorkspace, getWorkspace, newSharedKey, presentWorkspace, workspaceId, type Workspace, type WorkspaceInput } from '../control/workspaces.ts';
 import { OPERATIONAL_INSIGHTS, requireRegistered } from '../control/providers.ts';
 import { ApiError } from '../errors.ts';
 
@@ -68,6 +68,35 @@ export function registerWorkspaceRoutes(app: FastifyInstance, services: Services
       if (w === undefined) return { status: 204 };
       await services.db.deleteFrom('workspaces').where('id', '=', w.id).execute();
       return { status: 200 };
+    },
+  });
+
+  // The keys of the HTTP Data Collector API. Reading them is an action of its own, which
+  // Log Analytics Reader explicitly lacks.
+  armRoute(app, services, {
+    method: 'POST',
+    path: `${path}/sharedKeys`,
+    apiVersions: API_VERSIONS.operationalInsights,
+    access: (req) => ({ action: 'Microsoft.OperationalInsights/workspaces/sharedKeys/action', scope: idOf(req) }),
+    handler: async (req) => {
+      const w = await requireWorkspace(services, req, idOf(req));
+      return { status: 200, body: { primarySharedKey: w.primary_shared_key, secondarySharedKey: w.secondary_shared_key } };
+    },
+  });
+
+  armRoute(app, services, {
+    method: 'POST',
+    path: `${path}/regenerateSharedKey`,
+    apiVersions: API_VERSIONS.operationalInsights,
+    body: z.object({ keyName: z.enum(['primary', 'secondary']).default('primary') }).passthrough().default({ keyName: 'primary' }),
+    access: (req) => ({ action: 'Microsoft.OperationalInsights/workspaces/regenerateSharedKey/action', scope: idOf(req) }),
+    handler: async (req) => {
+      const w = await requireWorkspace(services, req, idOf(req));
+      const key = newSharedKey();
+      const changes = req.body.keyName === 'secondary' ? { secondary_shared_key: key } : { primary_shared_key: key };
+      await services.db.updateTable('workspaces').set(changes).where('id', '=', w.id).execute();
+      const updated = { ...w, ...changes };
+      return { status: 200, body: { primarySharedKey: updated.primary_shared_key, secondarySharedKey: updated.secondary_shared_key } };
     },
   });
 
