@@ -8,6 +8,8 @@ import { AuthorizationCodes } from './identity/authorization-codes.ts';
 import { DuckDbLogStore } from './logstore/duckdb/duckdb-store.ts';
 import { TableCatalog } from './logstore/table-catalog.ts';
 import { Ingestor, DEFAULT_INGEST_OPTIONS, type IngestOptions } from './ingest/ingestor.ts';
+import { SyslogReceivers } from './ingest/syslog-receiver.ts';
+import { startAllReceivers } from './api/data-connector-routes.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
@@ -34,12 +36,15 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const tls = await loadTlsMaterial(config);
   const now = options.now ?? (() => new Date());
   const logStore = new DuckDbLogStore(config.dataDir);
+  const catalog = new TableCatalog(db);
+  const ingestor = new Ingestor(logStore, db, log, now, options.ingest ?? DEFAULT_INGEST_OPTIONS);
   const services: Services = {
     db,
     config,
     logStore,
-    catalog: new TableCatalog(db),
-    ingestor: new Ingestor(logStore, db, log, now, options.ingest ?? DEFAULT_INGEST_OPTIONS),
+    catalog,
+    ingestor,
+    receivers: new SyslogReceivers({ db, ingestor, log, now }, { cert: tls.cert, key: tls.key }),
     keys: new SigningKeys(db),
     codes: new AuthorizationCodes(),
     log,
@@ -61,6 +66,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   if (config.publicUrl === undefined) services.publicUrl = `https://${urlHost(config.host)}:${port}`;
+  await startAllReceivers(services);
   return {
     url: services.publicUrl,
     port,
@@ -69,6 +75,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     tls,
     close: async () => {
       // Stop taking requests (in-flight ones finish), commit what is queued, then close stores.
+      await services.receivers.stopAll();
       await app.close();
       await services.ingestor.close();
       await logStore.close();

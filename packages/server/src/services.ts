@@ -7,6 +7,7 @@ import type { AuthorizationCodes } from './identity/authorization-codes.ts';
 import type { LogStore } from './logstore/log-store.ts';
 import type { TableCatalog } from './logstore/table-catalog.ts';
 import type { Ingestor } from './ingest/ingestor.ts';
+import type { SyslogReceivers } from './ingest/syslog-receiver.ts';
 
 export interface Services {
   db: Db;
@@ -15,6 +16,8 @@ export interface Services {
   logStore: LogStore;
   catalog: TableCatalog;
   ingestor: Ingestor;
+  /** The receivers of Syslog and CEF connectors. */
+  receivers: SyslogReceivers;
   keys: SigningKeys;
   /** Codes of the interactive sign-in, between the login page and the token exchange. */
   codes: AuthorizationCodes;

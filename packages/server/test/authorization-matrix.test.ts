@@ -129,7 +129,7 @@ const ROUTES: Route[] = [
     path: (c) => `/subscriptions/${c.sub}/providers/Microsoft.SecurityInsights/register?api-version=2025-04-01`,
     probe: (c) => `/subscriptions/${c.sub}/providers?api-version=2025-04-01` },
   { name: 'PUT dataConnector', method: 'PUT', action: 'Microsoft.SecurityInsights/dataConnectors/write', ok: [201],
-    path: (c) => `${wsm(c)}/providers/Microsoft.SecurityInsights/dataConnectors/dc-${c.cell}?api-version=${SEC}`, body: () => ({ kind: 'Syslog', properties: {} }),
+    path: (c) => `${wsm(c)}/providers/Microsoft.SecurityInsights/dataConnectors/dc-${c.cell}?api-version=${SEC}`, body: () => ({ kind: 'HttpDataCollector', properties: {} }),
     probe: (c) => `${wsm(c)}/providers/Microsoft.SecurityInsights/dataConnectors/dc-${c.cell}?api-version=${SEC}` },
   { name: 'GET dataConnectors', method: 'GET', action: 'Microsoft.SecurityInsights/dataConnectors/read', ok: [200],
     path: (c) => `${wsm(c)}/providers/Microsoft.SecurityInsights/dataConnectors?api-version=${SEC}` },

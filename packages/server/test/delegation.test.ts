@@ -51,9 +51,10 @@ test('delegated access: read a customer workspace, refused a data connector, wit
 
 test('signed in directly to the customer directory (as a guest), the same person deploys the connector', async () => {
   const token = await t.userToken(F.tenant, WORLD.users.eli.upn, WORLD.users.eli.password);
-  const put = await t.request('PUT', `${ws(F.subscription, F.rg, F.workspace)}/providers/Microsoft.SecurityInsights/dataConnectors/syslog-1?api-version=${SEC}`, { token, body: { kind: 'Syslog', properties: { facility: 'auth' } } });
+  const put = await t.request('PUT', `${ws(F.subscription, F.rg, F.workspace)}/providers/Microsoft.SecurityInsights/dataConnectors/syslog-1?api-version=${SEC}`, { token, body: { kind: 'Syslog', properties: { protocol: 'tcp', port: 0 } } });
   assert.equal(put.status, 201, JSON.stringify(put.body));
   assert.equal(put.body.kind, 'Syslog');
+  assert.ok(put.body.properties.connectivity.listening.port > 0, 'the connector\'s receiver is listening');
 });
 
 test('every delegated access is in the customer activity log with the MSSP caller and the delegation', async () => {

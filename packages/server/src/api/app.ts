@@ -19,6 +19,7 @@ import { registerTableRoutes } from './table-routes.ts';
 import { registerDataCollectionRoutes } from './data-collection-routes.ts';
 import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 import { registerDataCollectorRoutes } from './data-collector-routes.ts';
+import { registerDataConnectorRoutes } from './data-connector-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -81,6 +82,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerResourceGroupRoutes(app, services);
   registerWorkspaceRoutes(app, services);
   registerSentinelRoutes(app, services);
+  registerDataConnectorRoutes(app, services);
   registerAuthorizationRoutes(app, services);
   registerManagedServicesRoutes(app, services);
   registerDeploymentRoutes(app, services);
