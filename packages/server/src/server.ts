@@ -10,6 +10,7 @@ import { TableCatalog } from './logstore/table-catalog.ts';
 import { Ingestor, DEFAULT_INGEST_OPTIONS, type IngestOptions } from './ingest/ingestor.ts';
 import { SyslogReceivers } from './ingest/syslog-receiver.ts';
 import { startAllReceivers } from './api/data-connector-routes.ts';
+import { scheduleRetention } from './ingest/retention.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
@@ -67,6 +68,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   if (config.publicUrl === undefined) services.publicUrl = `https://${urlHost(config.host)}:${port}`;
   await startAllReceivers(services);
+  const stopRetention = scheduleRetention(services, 3_600_000);
   return {
     url: services.publicUrl,
     port,
@@ -75,6 +77,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     tls,
     close: async () => {
       // Stop taking requests (in-flight ones finish), commit what is queued, then close stores.
+      await stopRetention();
       await services.receivers.stopAll();
       await app.close();
       await services.ingestor.close();
