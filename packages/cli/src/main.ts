@@ -7,6 +7,7 @@ import { startServer, startupBanner } from '../../server/src/server.ts';
 import { openDatabase } from '../../server/src/db/database.ts';
 import { applyEnvironmentText, EnvironmentError } from '../../server/src/bootstrap/apply-environment.ts';
 import { ApiError } from '../../server/src/errors.ts';
+import { registerImportCommand } from './import-command.ts';
 
 const program = new Command();
 program.name('vigil').description('Vigil: a self-hosted, multi-tenant SIEM for MSSPs, shaped like Microsoft Sentinel and Azure Lighthouse.');
@@ -117,6 +118,8 @@ program
     process.stdout.write(`Deployment ${options.name}: ${body.properties?.provisioningState}\n`);
     for (const r of body.properties?.outputResources ?? []) process.stdout.write(`  ${r.id}\n`);
   });
+
+registerImportCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError) {

@@ -13,6 +13,7 @@ export const API_VERSIONS = {
   logsIngestion: ['2023-01-01', '2021-11-01-preview'],
   dataCollector: ['2016-04-01'],
   vigil: ['2025-01-01'],
+  vigilImport: ['2025-01-01'],
 } as const;
 
 /** Operations answer at the api-version of the request that started them. */

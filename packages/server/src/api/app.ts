@@ -20,6 +20,7 @@ import { registerDataCollectionRoutes } from './data-collection-routes.ts';
 import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 import { registerDataCollectorRoutes } from './data-collector-routes.ts';
 import { registerDataConnectorRoutes } from './data-connector-routes.ts';
+import { registerImportRoutes } from './import-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -94,6 +95,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerDataCollectionRoutes(app, services);
   await registerLogsIngestionRoutes(app, services);
   await registerDataCollectorRoutes(app, services);
+  await registerImportRoutes(app, services);
   return app;
 }
 

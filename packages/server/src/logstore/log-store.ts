@@ -23,6 +23,8 @@ export interface LogStore {
   query(workspaceId: string, sql: string, params?: readonly (string | number | bigint | boolean | null)[]): Promise<QueryResult>;
   /** Deletes rows of `table` whose TimeGenerated is older than `beforeMicros`; returns how many. */
   purge(workspaceId: string, table: string, beforeMicros: bigint): Promise<number>;
+  /** Columns of a table that exist in storage (a subset of its schema: only those ever written). */
+  tableColumns(workspaceId: string, table: string): Promise<string[]>;
   /** Tables that exist in the workspace's storage, with their row counts. */
   tables(workspaceId: string): Promise<{ name: string; rows: number }[]>;
   /** Drops a table and its rows. */

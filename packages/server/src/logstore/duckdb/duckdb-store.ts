@@ -1,4 +1,6 @@
 // DuckDB log store: one database file per workspace (<data>/workspaces/<workspace id>.duckdb).
+// Rows live in schema `data` with only the columns ever written; schema `main` has a view per
+// table with the table's full schema, which is what readers query.
 // Isolation holds by construction (a query opens only its workspace's file) and offboarding
 // a customer deletes one file. One DuckDB instance per file for the life of the process:
 // DuckDB allows a single writer per file, and a second instance on the same file in one
@@ -7,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { AppendBatch, LogStore, QueryResult } from '../log-store.ts';
-import type { TableSchema } from '../schema.ts';
+import { SYSTEM_COLUMNS, type Column, type TableSchema } from '../schema.ts';
 import { APPEND, DUCKDB_TYPE, quoteIdent } from './duckdb-types.ts';
 
 const WORKSPACE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -17,6 +19,8 @@ interface OpenWorkspace {
   connection: DuckDBConnection;
   /** Lower-case table name -> lower-case column names present in storage. */
   tables: Map<string, Set<string>>;
+  /** Lower-case table name -> the number of schema columns its view presents. */
+  views: Map<string, number>;
   /** Lower-case table name -> column names in storage order (what the appender expects). */
   order: Map<string, string[]>;
   /** Serialises writes and schema changes on this workspace's connection. */
@@ -47,15 +51,16 @@ export class DuckDbLogStore implements LogStore {
       ws = (async () => {
         const instance = await DuckDBInstance.create(this.file(workspaceId));
         const connection = await instance.connect();
+        await connection.run('CREATE SCHEMA IF NOT EXISTS data');
         const tables = new Map<string, Set<string>>();
         const reader = await connection.runAndReadAll(
-          "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'");
+          "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'data'");
         for (const [table, column] of reader.getRows() as [string, string][]) {
           const key = table.toLowerCase();
           if (!tables.has(key)) tables.set(key, new Set());
           tables.get(key)!.add(column.toLowerCase());
         }
-        return { instance, connection, tables, order: new Map(), tail: Promise.resolve() };
+        return { instance, connection, tables, views: new Map(), order: new Map(), tail: Promise.resolve() };
       })();
       this.open.set(workspaceId, ws);
       ws.catch(() => this.open.delete(workspaceId));
@@ -71,30 +76,61 @@ export class DuckDbLogStore implements LogStore {
     return run;
   }
 
-  private async ensureTable(ws: OpenWorkspace, table: TableSchema): Promise<void> {
+  /**
+   * Makes sure the table exists in storage with at least `columns`. Storage holds only the
+   * columns that were ever written: a standard table such as SecurityEvent declares 228
+   * columns, a typical row fills 15, and DuckDB pays for every column on every insert (about
+   * 20 times slower for the full width, measured). The logical schema stays the catalog's;
+   * `tableColumns()` tells readers which columns exist physically.
+   */
+  private async ensureColumns(ws: OpenWorkspace, table: TableSchema, columns: readonly Column[]): Promise<void> {
     const key = table.name.toLowerCase();
     const existing = ws.tables.get(key);
     if (existing === undefined) {
-      const columns = table.columns.map((c) => `${quoteIdent(c.name)} ${DUCKDB_TYPE[c.type]}`).join(', ');
-      await ws.connection.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (${columns})`);
-      ws.tables.set(key, new Set(table.columns.map((c) => c.name.toLowerCase())));
+      const defs = columns.map((c) => `${quoteIdent(c.name)} ${DUCKDB_TYPE[c.type]}`).join(', ');
+      await ws.connection.run(`CREATE TABLE IF NOT EXISTS data.${quoteIdent(table.name)} (${defs})`);
+      ws.tables.set(key, new Set(columns.map((c) => c.name.toLowerCase())));
       ws.order.delete(key);
+      await this.refreshView(ws, table);
       return;
     }
-    // Custom tables gain columns over time (tables API, Data Collector API): add what is new.
-    for (const c of table.columns) {
+    let changed = false;
+    for (const c of columns) {
       if (!existing.has(c.name.toLowerCase())) {
-        await ws.connection.run(`ALTER TABLE ${quoteIdent(table.name)} ADD COLUMN ${quoteIdent(c.name)} ${DUCKDB_TYPE[c.type]}`);
+        await ws.connection.run(`ALTER TABLE data.${quoteIdent(table.name)} ADD COLUMN ${quoteIdent(c.name)} ${DUCKDB_TYPE[c.type]}`);
         existing.add(c.name.toLowerCase());
         ws.order.delete(key);
+        changed = true;
       }
     }
+    const viewed = ws.views.get(key);
+    if (changed || viewed === undefined || viewed !== table.columns.length) await this.refreshView(ws, table);
+  }
+
+  /**
+   * The view readers query: main."<Table>" presents every column of the table's schema, in
+   * schema order, with NULL typed for the columns never written.
+   */
+  private async refreshView(ws: OpenWorkspace, table: TableSchema): Promise<void> {
+    const physical = ws.tables.get(table.name.toLowerCase()) ?? new Set<string>();
+    const list = table.columns.map((c) => physical.has(c.name.toLowerCase())
+      ? quoteIdent(c.name)
+      : `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
+    await ws.connection.run(`CREATE OR REPLACE VIEW main.${quoteIdent(table.name)} AS SELECT ${list} FROM data.${quoteIdent(table.name)}`);
+    ws.views.set(table.name.toLowerCase(), table.columns.length);
+  }
+
+  /** The columns of `table` present in the workspace's storage, in storage order (none when absent). */
+  async tableColumns(workspaceId: string, table: string): Promise<string[]> {
+    const ws = await this.workspace(workspaceId);
+    if (!ws.tables.has(table.toLowerCase())) return [];
+    return this.storageColumns(ws, table);
   }
 
   async append(workspaceId: string, batches: AppendBatch[]): Promise<void> {
     if (batches.every((b) => b.rows.length === 0)) return;
     await this.exclusive(workspaceId, async (ws) => {
-      for (const b of batches) await this.ensureTable(ws, b.table);
+      for (const b of batches) await this.ensureColumns(ws, b.table, writtenColumns(b));
       await ws.connection.run('BEGIN TRANSACTION');
       try {
         for (const { table, rows } of batches) {
@@ -102,7 +138,7 @@ export class DuckDbLogStore implements LogStore {
           // Appender columns follow storage order, which may differ from the schema's after ALTERs.
           const order = await this.storageColumns(ws, table.name);
           const types = order.map((name) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
-          const appender = await ws.connection.createAppender(table.name);
+          const appender = await ws.connection.createAppender(table.name, 'data');
           try {
             for (const row of rows) {
               for (let i = 0; i < order.length; i++) {
@@ -131,7 +167,7 @@ export class DuckDbLogStore implements LogStore {
     const cached = ws.order.get(key);
     if (cached !== undefined) return cached;
     const reader = await ws.connection.runAndReadAll(
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND lower(table_name) = lower($1) ORDER BY ordinal_position", [table]);
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'data' AND lower(table_name) = lower($1) ORDER BY ordinal_position", [table]);
     const names = (reader.getRows() as [string][]).map((r) => r[0]);
     ws.order.set(key, names);
     return names;
@@ -150,17 +186,17 @@ export class DuckDbLogStore implements LogStore {
     return this.exclusive(workspaceId, async (ws) => {
       if (!ws.tables.has(table.toLowerCase())) return 0;
       const result = await ws.connection.run(
-        `DELETE FROM ${quoteIdent(table)} WHERE "TimeGenerated" < make_timestamp($1::BIGINT)`, [beforeMicros]);
+        `DELETE FROM data.${quoteIdent(table)} WHERE "TimeGenerated" < make_timestamp($1::BIGINT)`, [beforeMicros]);
       return Number(result.rowsChanged);
     });
   }
 
   async tables(workspaceId: string): Promise<{ name: string; rows: number }[]> {
     const ws = await this.workspace(workspaceId);
-    const reader = await ws.connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name");
+    const reader = await ws.connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'data' ORDER BY table_name");
     const out = [];
     for (const [name] of reader.getRows() as [string][]) {
-      const count = await ws.connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(name)}`);
+      const count = await ws.connection.runAndReadAll(`SELECT count(*) FROM data.${quoteIdent(name)}`);
       out.push({ name, rows: Number((count.getRows()[0] as [bigint])[0]) });
     }
     return out;
@@ -168,8 +204,10 @@ export class DuckDbLogStore implements LogStore {
 
   async dropTable(workspaceId: string, table: string): Promise<void> {
     await this.exclusive(workspaceId, async (ws) => {
-      await ws.connection.run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+      await ws.connection.run(`DROP VIEW IF EXISTS main.${quoteIdent(table)}`);
+      await ws.connection.run(`DROP TABLE IF EXISTS data.${quoteIdent(table)}`);
       ws.tables.delete(table.toLowerCase());
+      ws.views.delete(table.toLowerCase());
       ws.order.delete(table.toLowerCase());
     });
   }
@@ -199,4 +237,13 @@ export class DuckDbLogStore implements LogStore {
     }
     this.open.clear();
   }
+}
+
+/** The schema's columns that some row of the batch fills, plus the system columns. */
+function writtenColumns(batch: AppendBatch): Column[] {
+  const filled = new Set<string>();
+  for (const row of batch.rows) {
+    for (const [k, v] of Object.entries(row)) if (v !== null && v !== undefined) filled.add(k);
+  }
+  return batch.table.columns.filter((c) => filled.has(c.name) || SYSTEM_COLUMNS.some((s) => s.name === c.name));
 }
