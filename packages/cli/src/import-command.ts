@@ -666,8 +666,14 @@ export function formatSummary(s: ImportSummary): string {
     if (f.rejected > 3) reasons.push(`${f.file}: ${f.rejected - 3} more rejected row(s) (--json lists up to ${LISTED_REJECTIONS})`);
   }
   if (reasons.length > 0) out.push('', 'Not loaded:', ...reasons.map((r) => `  ${r}`));
-  const notes = s.files.flatMap((f) => f.notes.map((n) => `${f.file}: ${n}`));
+  // Ordinary remarks (columns the store sets) and the per-file retention warnings are left to --json.
+  const notes = s.files.flatMap((f) => f.notes.filter((n) => !/set by the store|older than .*'s retention/.test(n)).map((n) => `${f.file}: ${n}`));
   if (notes.length > 0) out.push('', 'Notes:', ...notes.map((n) => `  ${n}`));
+  const old = s.files.filter((f) => (f.olderThanRetention ?? 0) > 0);
+  if (old.length > 0) {
+    const rows = old.reduce((n, f) => n + f.olderThanRetention!, 0);
+    out.push('', `Warning: ${rows} loaded row(s) of ${old.length} file(s) are older than their table's retention: the retention job will delete them. Raise the tables' totalRetentionInDays first to keep them (--json lists them per file).`);
+  }
   const t = s.totals;
   out.push('', `${t.files} file(s): ${t.loadedFully} loaded fully, ${t.loadedPartly} partly, ${t.notLoaded} not loaded; ${t.rowsLoaded} row(s) loaded, ${t.rowsRejected} rejected${t.rowsNotSent > 0 ? `, ${t.rowsNotSent} refused by the server` : ''}.`);
   return `${out.join('\n')}\n`;

@@ -50,6 +50,9 @@ before(async () => {
   t = await startTestServer();
   tmp = mkdtempSync(join(tmpdir(), 'vigil-import-'));
   workspaceId = (await t.server.services.db.selectFrom('workspaces').select('customer_id').where('name', '=', F.workspace).executeTakeFirstOrThrow()).customer_id;
+  // The samples are years old: keep them from the retention job (its first run comes seconds
+  // after start) so the store can be compared with the summary. The last test covers the warning.
+  await t.server.services.db.updateTable('workspaces').set({ retention_days: 36500 }).where('customer_id', '=', workspaceId).execute();
 });
 after(async () => {
   await t.close();
@@ -161,4 +164,38 @@ test('a wrong password or a bad workspace id is a usage error (exit 2)', async (
   const missing = await vigil(['import', join(tmp, 'nope.csv'), ...admin, '--url', t.url]);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /Cannot read .*nope\.csv/);
+});
+
+test('rows older than the table keeps are flagged: the retention job would delete them', async () => {
+  const token = await t.userToken(F.tenant, WORLD.users.fabrikamAdmin.upn, WORLD.users.fabrikamAdmin.password);
+  const put = await t.request('PUT', `${WORKSPACE}/tables/Syslog?api-version=2022-10-01`, { token, body: { properties: { retentionInDays: 30, totalRetentionInDays: 30 } } });
+  assert.ok(put.status === 200 || put.status === 201, JSON.stringify(put.body));
+  const file = join(tmp, 'old.log');
+  writeFileSync(file, `<13>2024-01-01T00:00:00Z host1 app: old\n<13>${new Date().toISOString()} host1 app: new\n`);
+  const res = await vigil(['import', file, ...admin, '--url', t.url, '--json']);
+  assert.equal(res.status, 0, res.stderr);
+  const f = (JSON.parse(res.stdout) as ImportSummary).files[0]!;
+  assert.deepEqual([f.loaded, f.olderThanRetention], [2, 1]);
+  assert.ok(f.notes.some((n) => /1 loaded row\(s\) are older than Syslog's retention \(30 days\)/.test(n)), f.notes.join('; '));
+});
+
+test('the import endpoint is all or nothing per call: a row that does not fit refuses the call, naming row and column', async () => {
+  const token = await t.userToken(F.tenant, WORLD.users.fabrikamAdmin.upn, WORLD.users.fabrikamAdmin.password);
+  const path = `${WORKSPACE}/tables/SecurityEvent/import?api-version=2025-01-01`;
+  const before = await count('SecurityEvent');
+  const bad = await t.request('POST', path, { token, body: [
+    { TimeGenerated: '2024-05-01T10:00:00.123456Z', Computer: 'a', EventID: 4624 },
+    { TimeGenerated: '2024-05-01T10:00:01Z', Computer: 'b', EventID: 'many' },
+  ] });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.target, '[1].EventID');
+  assert.match(bad.body.error.message, /1 of 2 rows do not fit table 'SecurityEvent'; the first: row 1, column 'EventID' \(int\).*Nothing of this call was stored/);
+  assert.equal(await count('SecurityEvent'), before);
+  const ok = await t.request('POST', path, { token, body: [{ TimeGenerated: '2024-05-01T10:00:00.123456Z', Computer: 'a', EventID: '4624' }] });
+  assert.deepEqual([ok.status, ok.body], [200, { rows: 1 }]);
+  const stored = await t.server.services.logStore.query(workspaceId, `SELECT epoch_us(TimeGenerated) FROM "SecurityEvent" WHERE Computer = 'a' AND EventID = 4624`);
+  assert.deepEqual(stored.rows.map((r) => String(r[0])), [String(Date.parse('2024-05-01T10:00:00Z') * 1000 + 123456)]);
+  const missing = await t.request('POST', `${WORKSPACE}/tables/Nope_CL/import?api-version=2025-01-01`, { token, body: [] });
+  assert.equal(missing.status, 400);
+  assert.match(missing.body.error.message, /The custom table 'Nope_CL' does not exist/);
 });

@@ -1,6 +1,6 @@
 // Incoming rows -> typed rows of a table schema, with the columns Log Analytics sets itself.
 import { randomUUID } from 'node:crypto';
-import type { TableSchema } from '../logstore/schema.ts';
+import type { Column, TableSchema } from '../logstore/schema.ts';
 import type { TypedRow } from '../logstore/log-store.ts';
 import { coerce } from '../logstore/coerce.ts';
 
@@ -31,26 +31,38 @@ export function typeRows(
   context: { workspaceId: string; receivedAt: Date; bytes: number; resourceId?: string },
 ): TypedRows {
   const byLower = new Map(schema.columns.map((c) => [c.name.toLowerCase(), c]));
+  // Rows of a call share their keys: resolve each distinct key once (this loop is the hot path
+  // of every ingestion route). null marks a key that is not a column, or one the service sets.
+  const resolved = new Map<string, Column | null>();
+  const resolve = (key: string): Column | null => {
+    let column = resolved.get(key);
+    if (column === undefined) {
+      const found = byLower.get(key.toLowerCase());
+      column = found === undefined || SET_BY_SERVICE.has(found.name.toLowerCase()) ? null : found;
+      if (found === undefined) unknown.add(key);
+      resolved.set(key, column);
+    }
+    return column;
+  };
   const unknown = new Set<string>();
   const rows: TypedRow[] = [];
   const rejected: RowProblem[] = [];
   const receivedMicros = BigInt(context.receivedAt.getTime()) * 1000n;
   const billedPerRow = input.length === 0 ? 0 : context.bytes / input.length;
-  input.forEach((raw, index) => {
+  const resourceId = context.resourceId ?? null;
+  for (let index = 0; index < input.length; index++) {
+    const raw = input[index];
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       rejected.push({ index, problem: `row ${index} is not a JSON object of column values` });
-      return;
+      continue;
     }
     const row: TypedRow = {};
     let problem: RowProblem | undefined;
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-      const column = byLower.get(key.toLowerCase());
-      if (column === undefined) {
-        unknown.add(key);
-        continue;
-      }
-      if (SET_BY_SERVICE.has(column.name.toLowerCase())) continue;
-      const typed = coerce(column.type, value);
+    const record = raw as Record<string, unknown>;
+    for (const key in record) {
+      const column = resolve(key);
+      if (column === null) continue;
+      const typed = coerce(column.type, record[key]);
       if (!typed.ok) {
         problem = { index, column: column.name, problem: `row ${index}, column '${column.name}' (${column.type}): ${typed.reason}` };
         break;
@@ -59,7 +71,7 @@ export function typeRows(
     }
     if (problem !== undefined) {
       rejected.push(problem);
-      return;
+      continue;
     }
     row.TimeGenerated ??= receivedMicros;
     row.TenantId = context.workspaceId;
@@ -67,8 +79,8 @@ export function typeRows(
     row._TimeReceived = receivedMicros;
     row._ItemId = randomUUID();
     row._BilledSize = billedPerRow;
-    row._ResourceId = context.resourceId ?? null;
+    row._ResourceId = resourceId;
     rows.push(row);
-  });
+  }
   return { rows, rejected, unknownColumns: [...unknown] };
 }

@@ -241,9 +241,17 @@ export class DuckDbLogStore implements LogStore {
 
 /** The schema's columns that some row of the batch fills, plus the system columns. */
 function writtenColumns(batch: AppendBatch): Column[] {
+  // Rows of a batch mostly share their shape: look at each distinct set of keys once.
   const filled = new Set<string>();
+  let previousKeys = -1;
   for (const row of batch.rows) {
-    for (const [k, v] of Object.entries(row)) if (v !== null && v !== undefined) filled.add(k);
+    let keys = 0;
+    for (const k in row) {
+      keys++;
+      if (!filled.has(k) && row[k] !== null && row[k] !== undefined) filled.add(k);
+    }
+    if (keys === previousKeys && filled.size >= keys) continue;
+    previousKeys = keys;
   }
   return batch.table.columns.filter((c) => filled.has(c.name) || SYSTEM_COLUMNS.some((s) => s.name === c.name));
 }
