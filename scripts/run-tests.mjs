@@ -3,29 +3,13 @@
 // Test servers serve HTTPS with one certificate made here once; every test process trusts it
 // through NODE_EXTRA_CA_CERTS, exactly as a user's Azure SDK scripts would.
 // Usage: node scripts/run-tests.mjs [path-filter...]
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import selfsigned from 'selfsigned';
+import { ensureTestCertificate } from './test-tls.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const tlsDir = join(root, '.tmp', 'test-tls');
-const certFile = join(tlsDir, 'cert.pem');
-const keyFile = join(tlsDir, 'key.pem');
-if (!existsSync(certFile) || !existsSync(keyFile)) {
-  mkdirSync(tlsDir, { recursive: true });
-  const notAfter = new Date();
-  notAfter.setFullYear(notAfter.getFullYear() + 1);
-  const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
-    keySize: 2048, algorithm: 'sha256', notAfterDate: notAfter,
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
-    ],
-  });
-  writeFileSync(keyFile, pems.private, { mode: 0o600 });
-  writeFileSync(certFile, pems.cert);
-}
+const tls = await ensureTestCertificate(root);
 
 const files = [];
 function walk(dir) {
@@ -46,6 +30,6 @@ if (selected.length === 0) {
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], {
   stdio: 'inherit',
   cwd: root,
-  env: { ...process.env, NODE_EXTRA_CA_CERTS: certFile, VIGIL_TEST_TLS_CERT: certFile, VIGIL_TEST_TLS_KEY: keyFile },
+  env: { ...process.env, ...tls.env },
 });
 process.exit(result.status ?? 1);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Column, TableSchema } from '../logstore/schema.ts';
 import type { TypedRow } from '../logstore/log-store.ts';
-import { coerce } from '../logstore/coerce.ts';
+import { CoerceFailure, coerceValue } from '../logstore/coerce.ts';
 
 export interface RowProblem {
   /** 0-based index of the row in what was sent. */
@@ -62,12 +62,12 @@ export function typeRows(
     for (const key in record) {
       const column = resolve(key);
       if (column === null) continue;
-      const typed = coerce(column.type, record[key]);
-      if (!typed.ok) {
+      const typed = coerceValue(column.type, record[key]);
+      if (typed instanceof CoerceFailure) {
         problem = { index, column: column.name, problem: `row ${index}, column '${column.name}' (${column.type}): ${typed.reason}` };
         break;
       }
-      row[column.name] = typed.value;
+      row[column.name] = typed;
     }
     if (problem !== undefined) {
       rejected.push(problem);

@@ -9,12 +9,17 @@ export type Typed = string | number | bigint | boolean | null;
 
 export type Coerced = { ok: true; value: Typed } | { ok: false; reason: string };
 
+/** Why a value could not take a type. A class, so that the hot path allocates nothing else. */
+export class CoerceFailure {
+  constructor(readonly reason: string) {}
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-const fail = (reason: string): Coerced => ({ ok: false, reason });
-const ok = (value: Typed): Coerced => ({ ok: true, value });
+const fail = (reason: string): CoerceFailure => new CoerceFailure(reason);
+const ok = (value: Typed): Typed => value;
 
 function describe(value: unknown): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
@@ -22,6 +27,12 @@ function describe(value: unknown): string {
 }
 
 export function coerce(type: ColumnType, value: unknown): Coerced {
+  const result = coerceValue(type, value);
+  return result instanceof CoerceFailure ? { ok: false, reason: result.reason } : { ok: true, value: result };
+}
+
+/** The typed value, or a CoerceFailure saying why not (no wrapper object on success). */
+export function coerceValue(type: ColumnType, value: unknown): Typed | CoerceFailure {
   if (value === null || value === undefined) return ok(null);
   switch (type) {
     case 'string':
@@ -68,7 +79,7 @@ export function coerce(type: ColumnType, value: unknown): Coerced {
       return fail(`expected a bool (true or false), got ${describe(value)}`);
     }
     case 'datetime': {
-      const micros = parseDatetime(value);
+      const micros = fastIsoMicros(value) ?? parseDatetime(value);
       return micros === undefined
         ? (typeof value === 'string' && value.trim() === '' ? ok(null) : fail(`expected a datetime (ISO 8601 such as 2024-05-01T10:00:00Z), got ${describe(value)}`))
         : ok(micros);
@@ -95,6 +106,19 @@ export function coerce(type: ColumnType, value: unknown): Coerced {
       return ticks === undefined ? fail(`expected a timespan such as 01:30:00 or 1.02:03:04.5, got ${describe(value)}`) : ok(ticks);
     }
   }
+}
+
+/**
+ * The common case first: 2024-05-01T10:00:00.123Z exactly (what JSON.stringify(new Date()) and
+ * the SDKs send), read by Date.parse; anything else takes the general parser.
+ */
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+function fastIsoMicros(value: unknown): bigint | undefined {
+  if (typeof value !== 'string' || value.length > 24 || !CANONICAL_ISO.test(value)) return undefined;
+  const ms = Date.parse(value);
+  // Date.parse rolls 2024-02-30 over to March; the general parser refuses it, so defer to it.
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value.slice(0, 10)) return undefined;
+  return BigInt(ms) * 1000n;
 }
 
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*([AP]M)$/i;
