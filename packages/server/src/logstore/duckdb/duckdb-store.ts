@@ -31,7 +31,7 @@ export class DuckDbLogStore implements LogStore {
   private readonly open = new Map<string, Promise<OpenWorkspace>>();
   private closed = false;
 
-  constructor(private readonly dataDir: string) {
+  constructor(private readonly dataDir: string, private readonly memoryLimit = '256MB') {
     mkdirSync(this.dir(), { recursive: true });
   }
 
@@ -49,7 +49,9 @@ export class DuckDbLogStore implements LogStore {
     let ws = this.open.get(workspaceId);
     if (ws === undefined) {
       ws = (async () => {
-        const instance = await DuckDBInstance.create(this.file(workspaceId));
+        // Each workspace's engine gets a bounded buffer pool: many workspaces in one process must
+        // not each take DuckDB's default of 80% of the machine's memory.
+        const instance = await DuckDBInstance.create(this.file(workspaceId), { memory_limit: this.memoryLimit });
         const connection = await instance.connect();
         await connection.run('CREATE SCHEMA IF NOT EXISTS data');
         const tables = new Map<string, Set<string>>();
