@@ -10,7 +10,9 @@ import { TableCatalog } from './logstore/table-catalog.ts';
 import { Ingestor, DEFAULT_INGEST_OPTIONS, type IngestOptions } from './ingest/ingestor.ts';
 import { SyslogReceivers } from './ingest/syslog-receiver.ts';
 import { startAllReceivers } from './api/data-connector-routes.ts';
-import { scheduleRetention } from './ingest/retention.ts';
+import { runRetention } from './ingest/retention.ts';
+import { scheduleJob } from './jobs.ts';
+import { materializeUsage } from './ingest/usage.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
@@ -68,7 +70,13 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   if (config.publicUrl === undefined) services.publicUrl = `https://${urlHost(config.host)}:${port}`;
   await startAllReceivers(services);
-  const stopRetention = scheduleRetention(services, 3_600_000);
+  const stopJobs = [
+    scheduleJob('retention', services, 3_600_000, async () => {
+      const purged = await runRetention(services);
+      if (purged.length > 0) log.info({ purged }, 'retention purged old rows');
+    }),
+    scheduleJob('usage', services, 300_000, () => materializeUsage(services)),
+  ];
   return {
     url: services.publicUrl,
     port,
@@ -77,7 +85,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     tls,
     close: async () => {
       // Stop taking requests (in-flight ones finish), commit what is queued, then close stores.
-      await stopRetention();
+      for (const stop of stopJobs) await stop();
       await services.receivers.stopAll();
       await app.close();
       await services.ingestor.close();

@@ -92,6 +92,14 @@ test('LogsIngestionClient uploads 100,000 rows over HTTPS; every row is in the t
   assert.deepEqual(row, ['host-42', 4624, 10.5, 'u0', '2', '2026-11-01T00:00:42Z', workspaceId, 'AppEvents_CL', 'INTEGER', 'DOUBLE']);
 });
 
+test('the workspace reports what it ingested today', async () => {
+  const res = await t.request('GET', `${WS}/usages?api-version=2020-08-01`, { token: admin });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.value[0].name.value, 'DataIngested');
+  assert.ok(res.body.value[0].currentValue > 1_000_000, 'the 100,000 rows were counted');
+  assert.equal(res.body.value[0].limit, -1);
+});
+
 test('a reader without Monitoring Metrics Publisher is refused; a token for another tenant too', async () => {
   const reader = await t.appToken(TENANT, '51515151-0000-4000-8000-0000000000a2', 'reader-secret-0123456789', 'https://monitor.azure.com/.default');
   const res = await t.request('POST', `/dataCollectionRules/${immutableId}/streams/${STREAM}?api-version=2023-01-01`, { token: reader, body: [{ Computer: 'x' }] });

@@ -100,6 +100,25 @@ export function registerWorkspaceRoutes(app: FastifyInstance, services: Services
     },
   });
 
+  // Today's ingestion, as Log Analytics reports a workspace's usage: Vigil has no daily cap
+  // (limit -1); the Usage table holds the per-table, per-hour detail.
+  armRoute(app, services, {
+    method: 'GET',
+    path: `${path}/usages`,
+    apiVersions: API_VERSIONS.operationalInsights,
+    access: (req) => ({ action: 'Microsoft.OperationalInsights/workspaces/usages/read', scope: idOf(req) }),
+    handler: async (req) => {
+      const w = await requireWorkspace(services, req, idOf(req));
+      const today = services.now().toISOString().slice(0, 10);
+      const rows = await services.db.selectFrom('usage_hourly').select(['bytes']).where('workspace_id', '=', w.customer_id).where('hour', '>=', `${today}T00`).execute();
+      const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString();
+      return {
+        status: 200,
+        body: { value: [{ name: { value: 'DataIngested', localizedValue: 'Data ingested today' }, unit: 'Bytes', currentValue: rows.reduce((n, r) => n + r.bytes, 0), limit: -1, nextResetTime: tomorrow, quotaPeriod: 'P1D' }] },
+      };
+    },
+  });
+
   // Lists: authorize each workspace, so a caller with access to some workspaces of a
   // subscription (or resource group) sees exactly those.
   const list = async (req: ArmRequest, rows: Workspace[]) => {

@@ -267,6 +267,7 @@ export interface UsageHourlyTable {
   hour: string;
   rows: number;
   bytes: number;
+  materialized_at: string | null;
 }
 
 export interface IngestionStatsTable {

@@ -121,7 +121,7 @@ export class Ingestor {
       sources.set(p.source, s);
     }
     for (const [table, u] of usage) {
-      await this.db.insertInto('usage_hourly').values({ workspace_id: workspaceId, table_name: table, hour, rows: u.rows, bytes: Math.round(u.bytes) })
+      await this.db.insertInto('usage_hourly').values({ workspace_id: workspaceId, table_name: table, hour, rows: u.rows, bytes: Math.round(u.bytes), materialized_at: null })
         .onConflict((oc) => oc.columns(['workspace_id', 'table_name', 'hour']).doUpdateSet((eb) => ({
           rows: eb('usage_hourly.rows', '+', u.rows),
           bytes: eb('usage_hourly.bytes', '+', Math.round(u.bytes)),

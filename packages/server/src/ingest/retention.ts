@@ -40,22 +40,3 @@ export async function runRetention(services: Pick<Services, 'db' | 'logStore' | 
 function positive(n: number | null | undefined): number | undefined {
   return n !== null && n !== undefined && n > 0 ? n : undefined;
 }
-
-/** Runs the job now and then every `intervalMs`; returns a stop function. */
-export function scheduleRetention(services: Pick<Services, 'db' | 'logStore' | 'now' | 'log'>, intervalMs: number): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = runRetention(services)
-      .then((r) => { if (r.length > 0) services.log.info({ purged: r }, 'retention purged old rows'); })
-      .catch((error: unknown) => services.log.error({ err: error }, 'retention job failed'));
-  };
-  const first = setTimeout(tick, 5_000);
-  const timer = setInterval(tick, intervalMs);
-  first.unref();
-  timer.unref();
-  return async () => {
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
-}

@@ -47,6 +47,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('hour', 'text', (c) => c.notNull())
     .addColumn('rows', 'integer', (c) => c.notNull())
     .addColumn('bytes', 'integer', (c) => c.notNull())
+    // Set once the hour's row is written to the workspace's Usage table.
+    .addColumn('materialized_at', 'text')
     .addPrimaryKeyConstraint('usage_hourly_pk', ['workspace_id', 'table_name', 'hour'])
     .execute();
 
