@@ -95,6 +95,12 @@ async function startServer(port: number): Promise<void> {
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number | 'self'): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function memory(): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${child!.pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -151,6 +157,7 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   let next = 0;
   const httpStart = performance.now();
+  const cpuBefore = { server: cpuSeconds(child!.pid!), client: cpuSeconds('self') };
   await Promise.all(Array.from({ length: HTTP_CONCURRENCY }, async () => {
     while (next < calls) {
       const body = bodies[next++]!;
@@ -163,6 +170,7 @@ async function main(): Promise<void> {
     }
   }));
   const httpSeconds = (performance.now() - httpStart) / 1000;
+  const httpCpu = { server: cpuSeconds(child!.pid!) - cpuBefore.server, client: cpuSeconds('self') - cpuBefore.client };
   const httpEvents = calls * EVENTS_PER_CALL;
   latencies.sort((a, b) => a - b);
 
@@ -239,6 +247,8 @@ async function main(): Promise<void> {
     rss_last_mb: Math.round(rss.at(-1) ?? 0),
     duckdb_bulk_rows_per_s: Math.round(bulkRows / bulkSeconds),
     ratio_to_duckdb_bulk: Math.round((httpEvents / httpSeconds) / (bulkRows / bulkSeconds) * 1000) / 1000,
+    http_server_cores: Math.round(httpCpu.server / httpSeconds * 100) / 100,
+    http_client_cores: Math.round(httpCpu.client / httpSeconds * 100) / 100,
     http_events: httpEvents,
     http_calls: calls,
     http_uncompressed_bytes_per_call: uncompressedPerCall,
@@ -252,6 +262,7 @@ async function main(): Promise<void> {
     ['HTTP Logs Ingestion (SecurityEvent, gzip)', `${figures.http_events_per_s.toLocaleString('en')} events/s (${httpEvents.toLocaleString('en')} events, ${calls} calls of ${EVENTS_PER_CALL}, ${HTTP_CONCURRENCY} in flight)`],
     ['Syslog over TCP (RFC 3164)', `${figures.syslog_tcp_msgs_per_s.toLocaleString('en')} messages/s (${syslogTotal.toLocaleString('en')} over ${SYSLOG_CONNECTIONS} connections)`],
     ['vigil import (CSV export)', `${figures.import_rows_per_s.toLocaleString('en')} rows/s (${IMPORT_ROWS.toLocaleString('en')} rows, CLI start included)`],
+    ['CPU during HTTP: server / load generator', `${figures.http_server_cores} / ${figures.http_client_cores} cores (of 2)`],
     ['Ingestion -> queryable, p50 / p99', `${figures.latency_p50_ms} ms / ${figures.latency_p99_ms} ms per call of ${EVENTS_PER_CALL} events`],
     ['Server peak RSS (VmHWM)', `${figures.peak_rss_mb} MB`],
     ['Server RSS through the run (MB)', rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0).map((m) => Math.round(m)).join(' ')],
