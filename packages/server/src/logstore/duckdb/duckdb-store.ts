@@ -124,9 +124,7 @@ export class DuckDbLogStore implements LogStore {
 
   /** The columns of `table` present in the workspace's storage, in storage order (none when absent). */
   async tableColumns(workspaceId: string, table: string): Promise<string[]> {
-    const ws = await this.workspace(workspaceId);
-    if (!ws.tables.has(table.toLowerCase())) return [];
-    return this.storageColumns(ws, table);
+    return this.exclusive(workspaceId, async (ws) => (ws.tables.has(table.toLowerCase()) ? this.storageColumns(ws, table) : []));
   }
 
   async append(workspaceId: string, batches: AppendBatch[]): Promise<void> {
@@ -175,13 +173,22 @@ export class DuckDbLogStore implements LogStore {
     return names;
   }
 
+  /**
+   * Each query runs on a connection of its own: the write connection may be inside a
+   * transaction, and a query there would see uncommitted rows (or abort the write on error).
+   */
   async query(workspaceId: string, sql: string, params: readonly (string | number | bigint | boolean | null)[] = []): Promise<QueryResult> {
     const ws = await this.workspace(workspaceId);
-    const reader = await ws.connection.runAndReadAll(sql, [...params]);
-    return {
-      columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() })),
-      rows: reader.getRowsJS() as unknown[][],
-    };
+    const connection = await ws.instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(sql, [...params]);
+      return {
+        columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() })),
+        rows: reader.getRowsJS() as unknown[][],
+      };
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async purge(workspaceId: string, table: string, beforeMicros: bigint): Promise<number> {
@@ -194,7 +201,10 @@ export class DuckDbLogStore implements LogStore {
   }
 
   async tables(workspaceId: string): Promise<{ name: string; rows: number }[]> {
-    const ws = await this.workspace(workspaceId);
+    return this.exclusive(workspaceId, (ws) => this.listTables(ws));
+  }
+
+  private async listTables(ws: OpenWorkspace): Promise<{ name: string; rows: number }[]> {
     const reader = await ws.connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'data' ORDER BY table_name");
     const out = [];
     for (const [name] of reader.getRows() as [string][]) {
