@@ -5,7 +5,7 @@ import type { VigilConfig } from './config.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { SigningKeys } from './identity/signing-keys.ts';
 import { AuthorizationCodes } from './identity/authorization-codes.ts';
-import { DuckDbLogStore } from './logstore/duckdb/duckdb-store.ts';
+import { WorkerLogStore } from './logstore/worker/worker-log-store.ts';
 import { TableCatalog } from './logstore/table-catalog.ts';
 import { Ingestor, DEFAULT_INGEST_OPTIONS, type IngestOptions } from './ingest/ingestor.ts';
 import { SyslogReceivers } from './ingest/syslog-receiver.ts';
@@ -38,7 +38,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const { db, close: closeDb } = await openDatabase(config.dataDir);
   const tls = await loadTlsMaterial(config);
   const now = options.now ?? (() => new Date());
-  const logStore = new DuckDbLogStore(config.dataDir);
+  const logStore = new WorkerLogStore(config.dataDir);
   const catalog = new TableCatalog(db);
   const ingestor = new Ingestor(logStore, db, log, now, options.ingest ?? DEFAULT_INGEST_OPTIONS);
   const services: Services = {

@@ -13,9 +13,11 @@ export interface IngestOptions {
   maxQueuedRows: number;
   /** Rows written in one transaction at most. */
   maxBatchRows: number;
+  /** Transactions of one workspace in flight at once (the store's writer connections). */
+  maxWritesInFlight: number;
 }
 
-export const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxQueuedRows: 500_000, maxBatchRows: 100_000 };
+export const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxQueuedRows: 500_000, maxBatchRows: 100_000, maxWritesInFlight: 2 };
 
 interface Pending {
   table: TableSchema;
@@ -29,7 +31,8 @@ interface Pending {
 interface Queue {
   pending: Pending[];
   rows: number;
-  writing: boolean;
+  /** Groups being written now. */
+  writing: number;
 }
 
 export class Ingestor {
@@ -52,7 +55,7 @@ export class Ingestor {
     }
     let queue = this.queues.get(workspaceId);
     if (queue === undefined) {
-      queue = { pending: [], rows: 0, writing: false };
+      queue = { pending: [], rows: 0, writing: 0 };
       this.queues.set(workspaceId, queue);
     }
     if (queue.rows + rows.length > this.options.maxQueuedRows && queue.rows > 0) {
@@ -63,7 +66,7 @@ export class Ingestor {
     return new Promise<void>((resolve, reject) => {
       queue.pending.push({ table, rows, source, bytes, resolve, reject });
       queue.rows += rows.length;
-      void this.drain(workspaceId, queue);
+      this.drain(workspaceId, queue);
     });
   }
 
@@ -74,32 +77,37 @@ export class Ingestor {
     return n;
   }
 
-  private async drain(workspaceId: string, queue: Queue): Promise<void> {
-    if (queue.writing) return;
-    queue.writing = true;
-    try {
-      while (queue.pending.length > 0) {
-        const group: Pending[] = [];
-        let rows = 0;
-        while (queue.pending.length > 0 && (group.length === 0 || rows + queue.pending[0]!.rows.length <= this.options.maxBatchRows)) {
-          const next = queue.pending.shift()!;
-          group.push(next);
-          rows += next.rows.length;
-        }
-        try {
-          await this.store.append(workspaceId, mergeByTable(group));
-          queue.rows -= rows;
-          for (const p of group) p.resolve();
-          await this.account(workspaceId, group).catch((error: unknown) => this.log.error({ err: error }, 'usage accounting failed'));
-        } catch (error) {
-          queue.rows -= rows;
-          this.log.error({ err: error, workspaceId, rows }, 'log store write failed');
-          const failure = new ApiError('ServiceUnavailable', 'The log store could not commit the rows; nothing of this request was stored. Send it again.', { headers: { 'retry-after': '1' }, cause: error });
-          for (const p of group) p.reject(failure);
-        }
+  /**
+   * Starts writes while the queue has rows and fewer than `maxWritesInFlight` groups are being
+   * written: the store appends the next group while the previous one commits.
+   */
+  private drain(workspaceId: string, queue: Queue): void {
+    while (queue.pending.length > 0 && queue.writing < this.options.maxWritesInFlight) {
+      const group: Pending[] = [];
+      let rows = 0;
+      while (queue.pending.length > 0 && (group.length === 0 || rows + queue.pending[0]!.rows.length <= this.options.maxBatchRows)) {
+        const next = queue.pending.shift()!;
+        group.push(next);
+        rows += next.rows.length;
       }
+      queue.writing += 1;
+      void this.writeGroup(workspaceId, queue, group, rows);
+    }
+  }
+
+  private async writeGroup(workspaceId: string, queue: Queue, group: Pending[], rows: number): Promise<void> {
+    try {
+      await this.store.append(workspaceId, mergeByTable(group));
+      for (const p of group) p.resolve();
+      await this.account(workspaceId, group).catch((error: unknown) => this.log.error({ err: error }, 'usage accounting failed'));
+    } catch (error) {
+      this.log.error({ err: error, workspaceId, rows }, 'log store write failed');
+      const failure = new ApiError('ServiceUnavailable', 'The log store could not commit the rows; nothing of this request was stored. Send it again.', { headers: { 'retry-after': '1' }, cause: error });
+      for (const p of group) p.reject(failure);
     } finally {
-      queue.writing = false;
+      queue.rows -= rows;
+      queue.writing -= 1;
+      this.drain(workspaceId, queue);
     }
   }
 
@@ -135,7 +143,7 @@ export class Ingestor {
   /** Stops taking writes and waits for what is queued to be committed. */
   async close(): Promise<void> {
     this.closing = true;
-    while ([...this.queues.values()].some((q) => q.writing || q.pending.length > 0)) {
+    while ([...this.queues.values()].some((q) => q.writing > 0 || q.pending.length > 0)) {
       await new Promise((r) => setTimeout(r, 10));
     }
   }

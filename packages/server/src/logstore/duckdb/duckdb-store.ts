@@ -11,20 +11,26 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { AppendBatch, LogStore, QueryResult } from '../log-store.ts';
 import { SYSTEM_COLUMNS, type Column, type TableSchema } from '../schema.ts';
 import { APPEND, DUCKDB_TYPE, quoteIdent } from './duckdb-types.ts';
+import { WriteGate } from './write-gate.ts';
 
 const WORKSPACE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Appends in flight per workspace: while one commits (its write to disk), the next appends. */
+const WRITERS = 2;
+
 interface OpenWorkspace {
   instance: DuckDBInstance;
+  /** Schema changes, deletes and metadata reads (under the exclusive gate). */
   connection: DuckDBConnection;
+  /** Connections for appends, one per concurrent append (shared gate). */
+  writers: DuckDBConnection[];
   /** Lower-case table name -> lower-case column names present in storage. */
   tables: Map<string, Set<string>>;
   /** Lower-case table name -> the number of schema columns its view presents. */
   views: Map<string, number>;
   /** Lower-case table name -> column names in storage order (what the appender expects). */
   order: Map<string, string[]>;
-  /** Serialises writes and schema changes on this workspace's connection. */
-  tail: Promise<unknown>;
+  gate: WriteGate;
 }
 
 export class DuckDbLogStore implements LogStore {
@@ -62,7 +68,8 @@ export class DuckDbLogStore implements LogStore {
           if (!tables.has(key)) tables.set(key, new Set());
           tables.get(key)!.add(column.toLowerCase());
         }
-        return { instance, connection, tables, views: new Map(), order: new Map(), tail: Promise.resolve() };
+        const writers = await Promise.all(Array.from({ length: WRITERS }, () => instance.connect()));
+        return { instance, connection, writers, tables, views: new Map(), order: new Map(), gate: new WriteGate(WRITERS) };
       })();
       this.open.set(workspaceId, ws);
       ws.catch(() => this.open.delete(workspaceId));
@@ -70,12 +77,10 @@ export class DuckDbLogStore implements LogStore {
     return ws;
   }
 
-  /** Runs `fn` after every earlier write of the workspace: one writer at a time per file. */
+  /** Runs `fn` with no append in flight on the workspace (schema changes, deletes, metadata). */
   private async exclusive<T>(workspaceId: string, fn: (ws: OpenWorkspace) => Promise<T>): Promise<T> {
     const ws = await this.workspace(workspaceId);
-    const run = ws.tail.then(() => fn(ws));
-    ws.tail = run.catch(() => undefined);
-    return run;
+    return ws.gate.run(true, () => fn(ws));
   }
 
   /**
@@ -129,44 +134,64 @@ export class DuckDbLogStore implements LogStore {
 
   async append(workspaceId: string, batches: AppendBatch[]): Promise<void> {
     if (batches.every((b) => b.rows.length === 0)) return;
-    await this.exclusive(workspaceId, async (ws) => {
-      for (const b of batches) await this.ensureColumns(ws, b.table, writtenColumns(b));
-      await ws.connection.run('BEGIN TRANSACTION');
+    const ws = await this.workspace(workspaceId);
+    const needed = batches.map((b) => ({ table: b.table, columns: writtenColumns(b) }));
+    // Schema changes first, alone; most batches need none and go straight to appending.
+    if (needed.some((n) => this.needsSchemaChange(ws, n.table, n.columns))) {
+      await ws.gate.run(true, async () => {
+        for (const n of needed) await this.ensureColumns(ws, n.table, n.columns);
+      });
+    }
+    await ws.gate.run(false, async () => {
+      const connection = ws.writers.pop()!;
       try {
-        for (const { table, rows } of batches) {
-          if (rows.length === 0) continue;
-          // Appender columns follow storage order, which may differ from the schema's after ALTERs.
-          const order = await this.storageColumns(ws, table.name);
-          const types = order.map((name) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
-          const appender = await ws.connection.createAppender(table.name, 'data');
-          try {
-            for (const row of rows) {
-              for (let i = 0; i < order.length; i++) {
-                const column = types[i];
-                const value = column === undefined ? null : row[column.name];
-                if (value === null || value === undefined || column === undefined) appender.appendNull();
-                else APPEND[column.type](appender, value);
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          for (const { table, rows } of batches) {
+            if (rows.length === 0) continue;
+            // Appender columns follow storage order, which may differ from the schema's after ALTERs.
+            const order = await this.storageColumns(ws, table.name, connection);
+            const types = order.map((name) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
+            const appender = await connection.createAppender(table.name, 'data');
+            try {
+              for (const row of rows) {
+                for (let i = 0; i < order.length; i++) {
+                  const column = types[i];
+                  const value = column === undefined ? null : row[column.name];
+                  if (value === null || value === undefined || column === undefined) appender.appendNull();
+                  else APPEND[column.type](appender, value);
+                }
+                appender.endRow();
               }
-              appender.endRow();
+              appender.flushSync();
+            } finally {
+              appender.closeSync();
             }
-            appender.flushSync();
-          } finally {
-            appender.closeSync();
           }
+          await connection.run('COMMIT');
+        } catch (error) {
+          await connection.run('ROLLBACK').catch(() => undefined);
+          throw error;
         }
-        await ws.connection.run('COMMIT');
-      } catch (error) {
-        await ws.connection.run('ROLLBACK').catch(() => undefined);
-        throw error;
+      } finally {
+        ws.writers.push(connection);
       }
     });
   }
 
-  private async storageColumns(ws: OpenWorkspace, table: string): Promise<string[]> {
+  private needsSchemaChange(ws: OpenWorkspace, table: TableSchema, columns: readonly Column[]): boolean {
+    const key = table.name.toLowerCase();
+    const existing = ws.tables.get(key);
+    if (existing === undefined || ws.views.get(key) !== table.columns.length) return true;
+    return columns.some((c) => !existing.has(c.name.toLowerCase()));
+  }
+
+  /** Storage order of a table's columns, cached; read through `connection`, which the caller holds. */
+  private async storageColumns(ws: OpenWorkspace, table: string, connection: DuckDBConnection = ws.connection): Promise<string[]> {
     const key = table.toLowerCase();
     const cached = ws.order.get(key);
     if (cached !== undefined) return cached;
-    const reader = await ws.connection.runAndReadAll(
+    const reader = await connection.runAndReadAll(
       "SELECT column_name FROM information_schema.columns WHERE table_schema = 'data' AND lower(table_name) = lower($1) ORDER BY ordinal_position", [table]);
     const names = (reader.getRows() as [string][]).map((r) => r[0]);
     ws.order.set(key, names);
@@ -228,13 +253,17 @@ export class DuckDbLogStore implements LogStore {
     const pending = this.open.get(workspaceId);
     if (pending !== undefined) {
       const ws = await pending;
-      await ws.tail;
-      ws.connection.closeSync();
-      ws.instance.closeSync();
+      await ws.gate.run(true, async () => this.closeWorkspace(ws));
       this.open.delete(workspaceId);
     }
     rmSync(this.file(workspaceId), { force: true });
     rmSync(`${this.file(workspaceId)}.wal`, { force: true });
+  }
+
+  private closeWorkspace(ws: OpenWorkspace): void {
+    for (const w of ws.writers) w.closeSync();
+    ws.connection.closeSync();
+    ws.instance.closeSync();
   }
 
   async close(): Promise<void> {
@@ -242,9 +271,7 @@ export class DuckDbLogStore implements LogStore {
     for (const pending of this.open.values()) {
       try {
         const ws = await pending;
-        await ws.tail;
-        ws.connection.closeSync();
-        ws.instance.closeSync();
+        await ws.gate.run(true, async () => this.closeWorkspace(ws));
       } catch { /* a workspace that failed to open has nothing to close */ }
     }
     this.open.clear();
