@@ -112,13 +112,20 @@ export function coerceValue(type: ColumnType, value: unknown): Typed | CoerceFai
  * The common case first: 2024-05-01T10:00:00.123Z exactly (what JSON.stringify(new Date()) and
  * the SDKs send), read by Date.parse; anything else takes the general parser.
  */
-const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const CANONICAL_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
 function fastIsoMicros(value: unknown): bigint | undefined {
-  if (typeof value !== 'string' || value.length > 24 || !CANONICAL_ISO.test(value)) return undefined;
-  const ms = Date.parse(value);
-  // Date.parse rolls 2024-02-30 over to March; the general parser refuses it, so defer to it.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value.slice(0, 10)) return undefined;
+  if (typeof value !== 'string' || value.length > 24) return undefined;
+  const m = CANONICAL_ISO.exec(value);
+  if (m === null) return undefined;
+  const y = +m[1]!, mo = +m[2]!, d = +m[3]!, h = +m[4]!, mi = +m[5]!, sec = +m[6]!;
+  // Out-of-range parts (2024-02-30, 25:00) go to the general parser, which refuses them.
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > 28 && d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec, m[7] === undefined ? 0 : +(m[7] + '00').slice(0, 3));
   return BigInt(ms) * 1000n;
+}
+
+function daysInMonth(y: number, mo: number): number {
+  return mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
 }
 
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*([AP]M)$/i;
