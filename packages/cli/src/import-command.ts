@@ -117,8 +117,6 @@ interface Target {
   retentionDays?: number;
 }
 
-class Refused extends Error {}
-
 async function runImport(inputs: string[], options: ImportOptions): Promise<ImportSummary> {
   const password = options.password ?? process.env.VIGIL_PASSWORD;
   if (password === undefined) throw new ConfigError('Give the password with --password or the VIGIL_PASSWORD variable.');

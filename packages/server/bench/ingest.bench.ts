@@ -8,16 +8,15 @@
 //   Import:  `vigil import` of a Log Analytics CSV export.
 //   Latency: send -> 204. The 204 is sent after the commit, so this is ingestion-to-queryable.
 //   Memory:  the server's peak RSS (VmHWM) and its RSS sampled through the run.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbLogStore } from '../src/logstore/duckdb/duckdb-store.ts';
+import { VIGIL_BIN as VIGIL, applyEnvironment, childEnv, freePort, startChildServer, stopChildServer } from '../test/child-server.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const HTTP_EVENTS = Number(args.get('http-events') ?? 600_000);
@@ -27,7 +26,6 @@ const EVENTS_PER_CALL = 2_000;
 const HTTP_CONCURRENCY = Number(args.get("http-concurrency") ?? 8);
 const SYSLOG_CONNECTIONS = 4;
 
-const VIGIL = fileURLToPath(new URL('../../../bin/vigil.js', import.meta.url));
 const TENANT = 'be11be11-0000-4000-8000-000000000001';
 const SUB = 'be11be11-0000-4000-8000-0000000000aa';
 const WS_ID = 'be11be11-0000-4000-8000-0000000000ee';
@@ -56,7 +54,7 @@ const STREAM_COLUMNS = [
   ['SubjectUserName', 'string'], ['Channel', 'string'], ['Level', 'string'], ['EventSourceName', 'string'], ['WorkstationName', 'string'],
 ] as const;
 
-const env = { ...process.env, VIGIL_LOG_LEVEL: 'warn', VIGIL_TLS_CERT: process.env.VIGIL_TEST_TLS_CERT, VIGIL_TLS_KEY: process.env.VIGIL_TEST_TLS_KEY };
+const env = childEnv('warn');
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 let child: ChildProcess | undefined;
 let url = '';
@@ -72,27 +70,9 @@ function event(i: number, base: number): Record<string, unknown> {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 async function startServer(port: number): Promise<void> {
   const profile = process.env.VIGIL_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.VIGIL_BENCH_PROFILE] : [];
-  child = spawn(process.execPath, [...profile, VIGIL, 'serve', '--data-dir', dir, '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child!.stdout!.on('data', (d) => {
-      out += String(d);
-      if (out.includes('Vigil is listening')) resolve();
-    });
-    child!.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
+  child = await startChildServer(dir, port, { env, nodeArgs: profile });
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
@@ -122,9 +102,7 @@ async function token(form: Record<string, string>): Promise<string> {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function main(): Promise<void> {
-  writeFileSync(join(dir, 'env.yaml'), ENV);
-  const applied = spawnSync(process.execPath, [VIGIL, 'apply', join(dir, 'env.yaml'), '--data-dir', dir], { env, encoding: 'utf8' });
-  if (applied.status !== 0) throw new Error(applied.stderr);
+  applyEnvironment(dir, ENV, env);
   const port = await freePort();
   url = `https://127.0.0.1:${port}`;
   await startServer(port);
@@ -211,8 +189,7 @@ async function main(): Promise<void> {
 
   clearInterval(sampler);
   const mem = memory();
-  child!.kill('SIGTERM');
-  await new Promise((r) => child!.once('exit', r));
+  await stopChildServer(child!);
 
   // --- What the store holds, read back from its files ---
   const store = new DuckDbLogStore(dir);

@@ -2,15 +2,13 @@
 // duplicated, no call is half-stored, and the store opens cleanly every time.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDbLogStore } from '../src/logstore/duckdb/duckdb-store.ts';
+import { applyEnvironment, freePort, startChildServer, stopChildServer } from './child-server.ts';
 
-const VIGIL = fileURLToPath(new URL('../../../bin/vigil.js', import.meta.url));
 const TENANT = '0d0d0d0d-0000-4000-8000-000000000001';
 const SUB = '0d0d0d0d-0000-4000-8000-0000000000aa';
 const APP = { id: '0d0d0d0d-0000-4000-8000-0000000000a1', secret: 'durable-secret-0123456789' };
@@ -39,30 +37,8 @@ let port: number;
 let url: string;
 let immutableId: string;
 let child: ChildProcess | undefined;
-const env = { ...process.env, VIGIL_LOG_LEVEL: 'silent', VIGIL_TLS_CERT: process.env.VIGIL_TEST_TLS_CERT, VIGIL_TLS_KEY: process.env.VIGIL_TEST_TLS_KEY };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 async function startVigil(): Promise<void> {
-  child = spawn(process.execPath, [VIGIL, 'serve', '--data-dir', dir, '--port', String(port)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    child!.stdout!.on('data', (d) => {
-      out += String(d);
-      if (out.includes('Vigil is listening')) { clearTimeout(timer); resolve(); }
-    });
-    child!.stderr!.on('data', (d) => { out += String(d); });
-    child!.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}): ${out}`)); });
-  });
+  child = await startChildServer(dir, port);
 }
 
 async function token(form: Record<string, string>): Promise<string> {
@@ -74,10 +50,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-durable-'));
   port = await freePort();
   url = `https://127.0.0.1:${port}`;
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(join(dir, 'env.yaml'), ENV);
-  const applied = spawnSync(process.execPath, [VIGIL, 'apply', join(dir, 'env.yaml'), '--data-dir', dir], { env, encoding: 'utf8' });
-  assert.equal(applied.status, 0, applied.stderr);
+  applyEnvironment(dir, ENV);
   await startVigil();
   const admin = await token({ grant_type: 'password', username: 'admin@durable.example', password: 'Admin-Passw0rd!', scope: 'https://management.azure.com/.default' });
   const ws = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws-durable`;
@@ -93,8 +66,7 @@ before(async () => {
   });
   assert.equal(rule.status, 201);
   immutableId = ((await rule.json()) as { properties: { immutableId: string } }).properties.immutableId;
-  child!.kill('SIGTERM');
-  await new Promise((r) => child!.once('exit', r));
+  await stopChildServer(child!);
 });
 after(() => {
   if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
@@ -123,8 +95,7 @@ test(`kill -9 during sustained ingestion, ${ROUNDS} times: acknowledged rows sur
     };
     const senders = [sender(), sender(), sender(), sender()];
     await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 500)));
-    child!.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
+    await stopChildServer(child!, 'SIGKILL');
     stop = true;
     await Promise.all(senders);
 

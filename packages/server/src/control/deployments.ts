@@ -1,7 +1,6 @@
 // Template deployments: plan the template (pure), then apply every resource in one database
 // transaction, each write authorized as if it were its own request. Any failure rolls the
 // whole deployment back: nothing half-written. The outcome is recorded as the deployment.
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { DeploymentTable } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
