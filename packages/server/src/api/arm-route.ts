@@ -10,7 +10,8 @@ import { authorize, type AuthorizeConditions, type Decision, type Grant } from '
 import { ApiError } from '../errors.ts';
 import { authenticate } from './authenticate.ts';
 import { validateBody } from '../validation.ts';
-import { recordActivity } from '../control/activity-log.ts';
+import { recordActivity, type ActivityInput } from '../control/activity-log.ts';
+import { forwardActivity } from '../ingest/azure-activity.ts';
 import { canonicalId, parseScope } from '../arm/resource-id.ts';
 import { OPERATIONAL_INSIGHTS, SECURITY_INSIGHTS, requireManagingTenantReady } from '../control/providers.ts';
 
@@ -129,7 +130,7 @@ async function log(services: Services, req: ArmRequest, method: Method, check: A
   try {
     subscriptionId = parseScope(check.scope).subscriptionId;
   } catch { /* a scope outside subscriptions has none */ }
-  await recordActivity(services.db, {
+  const input: ActivityInput = {
     directoryId: ownerDirectoryId,
     subscriptionId,
     resourceId: canonicalId(check.scope),
@@ -144,7 +145,10 @@ async function log(services: Services, req: ArmRequest, method: Method, check: A
     correlationId: req.correlationId,
     message,
     time: services.now(),
-  });
+  };
+  const eventId = await recordActivity(services.db, input);
+  // The copy in AzureActivity tables is asynchronous: the caller's answer does not wait for it.
+  forwardActivity(services, eventId, input).catch((error: unknown) => services.log.error({ err: error }, 'AzureActivity copy failed'));
 }
 
 export function authorizationFailed(caller: Caller, check: AccessCheck, reason: string): ApiError {

@@ -103,7 +103,8 @@ export function registerDataConnectorRoutes(app: FastifyInstance, services: Serv
         throw new ApiError('InvalidParameter', `Data connector '${existing.name}' is of kind '${existing.kind}'; its kind cannot change to '${req.body.kind}'. Create a new connector instead.`, { target: 'kind' });
       }
       const kind = req.body.kind as DataConnectorKind;
-      const properties = await checkConnectorProperties(services.db, kind, req.body.properties);
+      const directory = (await services.db.selectFrom('subscriptions').select('directory_id').where('id', '=', w.subscription_id).executeTakeFirstOrThrow()).directory_id;
+      const properties = await checkConnectorProperties(services.db, kind, req.body.properties, directory);
       const stamp = services.now().toISOString();
       const row: DataConnector = {
         id, workspace_id: w.id, name: existing?.name ?? req.params.connectorId!, kind, properties: JSON.stringify(properties),

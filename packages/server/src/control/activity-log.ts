@@ -25,9 +25,11 @@ export interface ActivityInput {
   time: Date;
 }
 
-export async function recordActivity(db: Db, e: ActivityInput): Promise<void> {
+/** Records the event; returns its id. */
+export async function recordActivity(db: Db, e: ActivityInput): Promise<string> {
+  const eventId = randomUUID();
   await db.insertInto('activity_log').values({
-    event_id: randomUUID(),
+    event_id: eventId,
     directory_id: e.directoryId,
     subscription_id: e.subscriptionId,
     resource_id: e.resourceId,
@@ -43,6 +45,7 @@ export async function recordActivity(db: Db, e: ActivityInput): Promise<void> {
     message: e.message,
     time: e.time.toISOString(),
   }).execute();
+  return eventId;
 }
 
 export async function listActivity(

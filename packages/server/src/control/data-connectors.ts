@@ -24,8 +24,22 @@ export const ReceiverProperties = z.object({
 
 const LogsIngestionProperties = z.object({ dataCollectionRuleId: z.string().min(1) }).passthrough();
 
+const AzureActivityProperties = z.object({ subscriptionIds: z.array(z.string()).optional() }).passthrough();
+
 /** Checks a connector's properties for its kind; returns them normalised. */
-export async function checkConnectorProperties(db: Db, kind: DataConnectorKind, properties: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function checkConnectorProperties(db: Db, kind: DataConnectorKind, properties: Record<string, unknown>, workspaceDirectoryId: string): Promise<Record<string, unknown>> {
+  if (kind === 'AzureActivity') {
+    // Only the directory's own subscriptions: a workspace cannot subscribe to another
+    // customer's activity log.
+    const p = validateBody(AzureActivityProperties, properties);
+    for (const [i, id] of (p.subscriptionIds ?? []).entries()) {
+      const sub = await db.selectFrom('subscriptions').select('directory_id').where('id', '=', id.toLowerCase()).executeTakeFirst();
+      if (sub === undefined || sub.directory_id !== workspaceDirectoryId) {
+        throw new ApiError('InvalidParameter', `properties.subscriptionIds[${i}] '${id}' is not a subscription of this workspace's directory.`, { target: `properties.subscriptionIds[${i}]` });
+      }
+    }
+    return p as Record<string, unknown>;
+  }
   if (kind === 'Syslog' || kind === 'CEF') return validateBody(ReceiverProperties, properties) as Record<string, unknown>;
   if (kind === 'LogsIngestion') {
     const p = validateBody(LogsIngestionProperties, properties);
@@ -43,6 +57,7 @@ export async function connectorSource(db: Db, c: DataConnector): Promise<string 
   const p = JSON.parse(c.properties) as Record<string, unknown>;
   if (c.kind === 'Syslog' || c.kind === 'CEF') return `Syslog:${c.name}`;
   if (c.kind === 'HttpDataCollector') return 'HttpDataCollector';
+  if (c.kind === 'AzureActivity') return 'AzureActivity';
   if (c.kind === 'LogsIngestion' && typeof p.dataCollectionRuleId === 'string') {
     const rule = await db.selectFrom('data_collection_rules').select('immutable_id').where('id', '=', canonicalId(p.dataCollectionRuleId)).executeTakeFirst();
     return rule === undefined ? undefined : `LogsIngestion:${rule.immutable_id}`;
