@@ -56,8 +56,11 @@ export class DuckDbLogStore implements LogStore {
     if (ws === undefined) {
       ws = (async () => {
         // Each workspace's engine gets a bounded buffer pool: many workspaces in one process must
-        // not each take DuckDB's default of 80% of the machine's memory.
-        const instance = await DuckDBInstance.create(this.file(workspaceId), { memory_limit: this.memoryLimit });
+        // not each take DuckDB's default of 80% of the machine's memory. Checkpoints (folding the
+        // write-ahead log into the file) at 256 MB instead of DuckDB's 16 MB: under sustained
+        // ingestion they were the largest cost and the p99 (measured: 80k -> 105-116k events/s,
+        // p99 900 -> 290-355 ms); the price is a longer log replay after a crash.
+        const instance = await DuckDBInstance.create(this.file(workspaceId), { memory_limit: this.memoryLimit, checkpoint_threshold: '256MB' });
         const connection = await instance.connect();
         await connection.run('CREATE SCHEMA IF NOT EXISTS data');
         const tables = new Map<string, Set<string>>();
