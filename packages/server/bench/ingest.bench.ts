@@ -24,7 +24,7 @@ const SYSLOG_MESSAGES = Number(args.get('syslog-messages') ?? 600_000);
 const IMPORT_ROWS = Number(args.get('import-rows') ?? 200_000);
 const EVENTS_PER_CALL = 2_000;
 const HTTP_CONCURRENCY = Number(args.get("http-concurrency") ?? 8);
-const SYSLOG_CONNECTIONS = 4;
+const SYSLOG_CONNECTIONS = Number(args.get("syslog-connections") ?? 4);
 
 const TENANT = 'be11be11-0000-4000-8000-000000000001';
 const SUB = 'be11be11-0000-4000-8000-0000000000aa';
