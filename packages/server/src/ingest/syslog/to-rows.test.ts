@@ -37,7 +37,7 @@ function assertStorable(tableName: string, row: Row): void {
 test('a Syslog row has the columns Log Analytics fills', () => {
   const row = syslogRow(syslog('<38>Feb  5 17:32:18 web01 sshd[4242]: Accepted publickey for root'), ctx);
   assert.deepEqual(row, {
-    TimeGenerated: '2024-03-01T12:00:00.000Z', EventTime: '2024-02-05T17:32:18.000Z', Facility: 'auth', SeverityLevel: 'info',
+    TimeGenerated: new Date('2024-03-01T12:00:00.000Z'), EventTime: new Date('2024-02-05T17:32:18.000Z'), Facility: 'auth', SeverityLevel: 'info',
     Computer: 'web01', HostName: 'web01', HostIP: '192.0.2.7', ProcessName: 'sshd', ProcessID: 4242,
     SyslogMessage: 'Accepted publickey for root', SourceSystem: 'Linux', CollectorHostName: 'vigil-collector',
   });
@@ -90,7 +90,7 @@ test('a CEF row: header columns, mapped extensions, typed values, AdditionalExte
   const p = syslog('<134>Mar  1 11:00:00 fw01 CEF:0|Palo Alto Networks|PAN-OS|10.1|end|TRAFFIC|3|src=10.0.0.1 spt=5555 destinationAddress=10.0.0.2 dpt=443 act=allow cs1Label=Rule cs1=allow all cn1=9007199254740993 cfp1=1.5 in=100 out=200 rt=Mar 01 2024 10:59:59 start=1709290799000 end=Mar 01 2024 11:00:00 UTC externalId=abc-1 PanOSFlag=x;y custom=has spaces dpid=notanumber');
   const row = cefRow(cef(p.message), p, ctx);
   assert.deepEqual(row, {
-    TimeGenerated: '2024-03-01T12:00:00.000Z', Computer: 'fw01', DeviceVendor: 'Palo Alto Networks', DeviceProduct: 'PAN-OS', DeviceVersion: '10.1',
+    TimeGenerated: new Date('2024-03-01T12:00:00.000Z'), Computer: 'fw01', DeviceVendor: 'Palo Alto Networks', DeviceProduct: 'PAN-OS', DeviceVersion: '10.1',
     DeviceEventClassID: 'end', Activity: 'TRAFFIC', LogSeverity: '3', SourceSystem: 'OpsManager', CollectorHostName: 'vigil-collector',
     SourceIP: '10.0.0.1', SourcePort: 5555, DestinationIP: '10.0.0.2', DestinationPort: 443, DeviceAction: 'allow',
     DeviceCustomString1Label: 'Rule', DeviceCustomString1: 'allow all', FieldDeviceCustomNumber1: '9007199254740993', DeviceCustomFloatingPoint1: 1.5,

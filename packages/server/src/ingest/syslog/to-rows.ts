@@ -1,6 +1,7 @@
 // Parsed syslog and CEF -> rows of the Syslog and CommonSecurityLog tables, shaped as the Azure
-// Monitor Agent writes them. Values are plain JSON-able values (strings, numbers); datetimes are
-// ISO 8601 strings, which the log store coerces to its microsecond form.
+// Monitor Agent writes them. Values are strings and numbers; the receipt and message times are
+// Date objects (the store coerces them without printing and re-parsing text, which showed in the
+// syslog receiver's profile), other datetimes ISO 8601 strings.
 import type { Cef } from './parse-cef.ts';
 import type { ParsedSyslog } from './parse-syslog.ts';
 import { cefColumnFor } from './cef-mapping.ts';
@@ -24,8 +25,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function syslogRow(p: ParsedSyslog, ctx: RowContext): Row {
   const host = p.hostname ?? ctx.sourceIp;
   const row: Row = {
-    TimeGenerated: ctx.receivedAt.toISOString(),
-    EventTime: p.timestamp.toISOString(),
+    TimeGenerated: ctx.receivedAt,
+    EventTime: p.timestamp,
     Facility: facilityName(p.facility),
     SeverityLevel: severityName(p.severity),
     Computer: host,
@@ -45,7 +46,7 @@ export function syslogRow(p: ParsedSyslog, ctx: RowContext): Row {
 
 export function cefRow(c: Cef, p: ParsedSyslog, ctx: RowContext): Row {
   const row: Row = {
-    TimeGenerated: ctx.receivedAt.toISOString(),
+    TimeGenerated: ctx.receivedAt,
     // "Host, from Syslog" in Microsoft's mapping.
     Computer: p.hostname ?? ctx.sourceIp,
     DeviceVendor: c.deviceVendor,
