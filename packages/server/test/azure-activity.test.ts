@@ -2,7 +2,7 @@
 // connector, with the MSSP caller and the delegation named; other customers' events never do.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { eventually, startTestServer, WORLD, ws, type TestServer } from './harness.ts';
 
 let t: TestServer;
 let fabrikamWs: string;
@@ -12,15 +12,6 @@ const N = WORLD.northwind;
 before(async () => { t = await startTestServer(); });
 after(async () => { await t.close(); });
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const v = await fn().catch(() => undefined as T);
-    if (v !== undefined && ok(v)) return v;
-    if (Date.now() > deadline) assert.fail('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('an Azure Activity connector copies its subscription\'s activity into AzureActivity', async () => {
   const admin = await t.userToken(F.tenant, WORLD.users.fabrikamAdmin.upn, WORLD.users.fabrikamAdmin.password);

@@ -108,3 +108,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 export const ws = (sub: string, rg: string, name: string) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
+
+/**
+ * Polls `fn` until `ok` holds. Failures of `fn` count as "not yet" (a table appears with its
+ * first rows). Generous deadline: a loaded CI machine must not fail this; a real loss still
+ * fails it, only later.
+ */
+export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what = 'the condition'): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn().catch(() => undefined);
+    if (last !== undefined && ok(last)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(last, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

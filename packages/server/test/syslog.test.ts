@@ -8,7 +8,7 @@ import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { eventually, startTestServer, WORLD, ws, type TestServer } from './harness.ts';
 
 const run = promisify(execFile);
 let t: TestServer;
@@ -31,17 +31,6 @@ before(async () => {
 after(async () => { await t.close(); });
 
 const query = async (sql: string) => (await t.server.services.logStore.query(workspaceId, sql)).rows;
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  // Generous: a loaded CI machine must not fail this; a real loss still fails it, only later.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    // The table appears with its first rows: until then the query fails, which is "not yet".
-    const v = await fn().catch(() => undefined as T);
-    if (v !== undefined && ok(v)) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: last ${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const sendTcp = (port: number, data: string | Buffer) => new Promise<void>((resolve, reject) => {
   const s = tcpConnect(port, '127.0.0.1', () => s.end(data));
   s.on('close', () => resolve());
