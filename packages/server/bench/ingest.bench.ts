@@ -71,7 +71,7 @@ function event(i: number, base: number): Record<string, unknown> {
 }
 
 async function startServer(port: number): Promise<void> {
-  const profile = process.env.VIGIL_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.VIGIL_BENCH_PROFILE] : [];
+  const profile = [...(process.env.VIGIL_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.VIGIL_BENCH_PROFILE] : []), ...(process.env.VIGIL_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   child = await startChildServer(dir, port, { env, nodeArgs: profile });
 }
 

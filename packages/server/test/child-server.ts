@@ -32,9 +32,12 @@ export function applyEnvironment(dataDir: string, yaml: string, env = childEnv()
   if (applied.status !== 0) throw new Error(`vigil apply failed: ${applied.stderr}`);
 }
 
+/** V8 flags `vigil serve` runs with (bin/vigil.js's shebang and `npm start` pass the same). */
+export const SERVE_NODE_ARGS = ['--max-semi-space-size=64'];
+
 /** Starts `vigil serve` and resolves once it listens. */
 export async function startChildServer(dataDir: string, port: number, options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), VIGIL_BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], {
+  const child = spawn(process.execPath, [...SERVE_NODE_ARGS, ...(options.nodeArgs ?? []), VIGIL_BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], {
     env: options.env ?? childEnv(), stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
