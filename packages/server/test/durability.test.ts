@@ -102,6 +102,12 @@ test(`kill -9 during sustained ingestion, ${ROUNDS} times: acknowledged rows sur
     // The store opens cleanly after every kill, and holds what was promised.
     const store = new DuckDbLogStore(dir);
     try {
+      // Killed before its first commit, the server never made the table: nothing is stored, so
+      // nothing may have been acknowledged either.
+      if ((await store.tables(WS_ID)).length === 0) {
+        assert.equal(acknowledged.size, 0, `round ${round}: calls were acknowledged but nothing is stored`);
+        continue;
+      }
       const [[rows, distinct]] = (await store.query(WS_ID, 'SELECT count(*), count(DISTINCT Seq) FROM Seq_CL')).rows as [bigint, bigint][] as [[bigint, bigint]];
       assert.equal(rows, distinct, `round ${round}: no row is stored twice`);
       const perCall = (await store.query(WS_ID, 'SELECT Call, count(*) FROM Seq_CL GROUP BY Call')).rows as [bigint, bigint][];
