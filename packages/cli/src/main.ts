@@ -7,6 +7,7 @@ import { startServer, startupBanner } from '../../server/src/server.ts';
 import { openDatabase } from '../../server/src/db/database.ts';
 import { applyEnvironmentText, EnvironmentError } from '../../server/src/bootstrap/apply-environment.ts';
 import { ApiError } from '../../server/src/errors.ts';
+import { signIn } from './api-client.ts';
 import { registerImportCommand } from './import-command.ts';
 
 const program = new Command();
@@ -97,17 +98,11 @@ program
     };
     const template = readJson(templateFile);
     const parameters = (readJson(options.parameters) as { parameters?: unknown }).parameters ?? readJson(options.parameters);
-    const base = options.url.replace(/\/$/, '');
-    const tokenRes = await fetch(`${base}/${options.tenant}/oauth2/v2.0/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', username: options.username, password, scope: `${base}/.default` }),
-    });
-    const token = (await tokenRes.json()) as { access_token?: string; error_description?: string };
-    if (token.access_token === undefined) throw new ConfigError(`Sign-in failed: ${token.error_description ?? tokenRes.status}`);
+    const api = await signIn(options.url, options.tenant, options.username, password);
     const scope = options.resourceGroup === undefined ? `/subscriptions/${options.subscription}` : `/subscriptions/${options.subscription}/resourceGroups/${options.resourceGroup}`;
-    const res = await fetch(`${base}${scope}/providers/Microsoft.Resources/deployments/${encodeURIComponent(options.name)}?api-version=2025-04-01`, {
+    const res = await fetch(`${api.base}${scope}/providers/Microsoft.Resources/deployments/${encodeURIComponent(options.name)}?api-version=2025-04-01`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+      headers: { authorization: api.authorization, 'content-type': 'application/json' },
       body: JSON.stringify({ location: 'westeurope', properties: { mode: 'Incremental', template, parameters } }),
     });
     const body = (await res.json()) as { error?: { code: string; message: string }; properties?: { provisioningState: string; outputResources: { id: string }[] } };

@@ -11,7 +11,7 @@ import { startTestServer, SHARED, WORLD, ws, type TestServer } from '../../serve
 import { readExport, type ExportFile } from '../../server/src/ingest/file-import/read-export.ts';
 import { customSchemaFromFile, prepareRows } from '../../server/src/ingest/file-import/prepare-rows.ts';
 import { findStandardTable } from '../../server/src/logstore/schema.ts';
-import type { ImportSummary } from '../src/import-command.ts';
+import type { ImportSummary } from '../src/import-summary.ts';
 
 const VIGIL = fileURLToPath(new URL('../../../bin/vigil.js', import.meta.url));
 const SAMPLES = fileURLToPath(new URL('corpus/sentinel/sample-data/', SHARED));
