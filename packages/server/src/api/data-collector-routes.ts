@@ -74,7 +74,7 @@ export async function registerDataCollectorRoutes(app: FastifyInstance, services
         const schema = await withLock(workspace!.customer_id, () => extendTable(services, workspace!, tableName, columns));
         const typed = typeRows(schema, rows, { workspaceId: workspace!.customer_id, receivedAt: services.now(), bytes: body.length, resourceId: header('x-ms-azureresourceid') });
         if (typed.rejected.length > 0) return fail(reply, 400, 'InvalidDataFormat', `${typed.rejected[0]!.problem}. Nothing was stored.`);
-        await services.ingestor.write(workspace!.customer_id, schema, typed.rows, 'HttpDataCollector', body.length);
+        await services.ingestor.write(workspace!.customer_id, schema, typed, 'HttpDataCollector', body.length);
       } catch (error) {
         if (error instanceof ApiError) {
           for (const [k, v] of Object.entries(error.headers)) void reply.header(k, v);

@@ -44,7 +44,7 @@ export async function registerImportRoutes(app: FastifyInstance, services: Servi
             `${typed.rejected.length} of ${input.length} rows do not fit table '${table.name}'; the first: ${first.problem}. Nothing of this call was stored.`,
             { target: first.column === undefined ? `[${first.index}]` : `[${first.index}].${first.column}` });
         }
-        await services.ingestor.write(w.customer_id, table, typed.rows, 'FileImport', body.length);
+        await services.ingestor.write(w.customer_id, table, typed, 'FileImport', body.length);
         return { status: 200, body: typed.unknownColumns.length === 0 ? { rows: typed.rows.length } : { rows: typed.rows.length, ignoredColumns: typed.unknownColumns } };
       },
     });

@@ -57,9 +57,9 @@ export async function registerLogsIngestionRoutes(app: FastifyInstance, services
             const first = typed.rejected[0]!;
             throw new ApiError('InvalidRequestContent', `${typed.rejected.length} of ${input.length} records do not fit stream '${stream}' -> ${table.name}; the first: ${first.problem}. Nothing of this call was stored.`, { target: first.column ?? `[${first.index}]` });
           }
-          writes.push({ workspaceId: flow.workspace.customer_id, table, rows: typed.rows });
+          writes.push({ workspaceId: flow.workspace.customer_id, table, typed });
         }
-        await Promise.all(writes.map((w) => services.ingestor.write(w.workspaceId, w.table, w.rows, `LogsIngestion:${rule.immutable_id}`, body.length / writes.length)));
+        await Promise.all(writes.map((w) => services.ingestor.write(w.workspaceId, w.table, w.typed, `LogsIngestion:${rule.immutable_id}`, body.length / writes.length)));
         return { status: 204 };
       },
     });

@@ -57,6 +57,6 @@ export async function forwardActivity(services: Pick<Services, 'db' | 'ingestor'
   };
   for (const target of targets) {
     const typed = typeRows(table, [row], { workspaceId: target.customer_id, receivedAt: services.now(), bytes: JSON.stringify(row).length });
-    await services.ingestor.write(target.customer_id, table, typed.rows, AZURE_ACTIVITY_SOURCE, JSON.stringify(row).length);
+    await services.ingestor.write(target.customer_id, table, typed, AZURE_ACTIVITY_SOURCE, JSON.stringify(row).length);
   }
 }

@@ -22,6 +22,7 @@ export const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxQueuedRows: 500_000, m
 interface Pending {
   table: TableSchema;
   rows: TypedRow[];
+  constants: TypedRow | undefined;
   source: string;
   bytes: number;
   resolve: () => void;
@@ -48,7 +49,8 @@ export class Ingestor {
   ) {}
 
   /** Resolves when the rows are committed; rejects with 429/503 when they cannot be taken now. */
-  write(workspaceId: string, table: TableSchema, rows: TypedRow[], source: string, bytes: number): Promise<void> {
+  write(workspaceId: string, table: TableSchema, typed: { rows: TypedRow[]; constants?: TypedRow }, source: string, bytes: number): Promise<void> {
+    const { rows, constants } = typed;
     if (rows.length === 0) return Promise.resolve();
     if (this.closing) {
       return Promise.reject(new ApiError('ServiceUnavailable', 'The server is shutting down and takes no more data; send it again in a moment.', { headers: { 'retry-after': '5' } }));
@@ -64,7 +66,7 @@ export class Ingestor {
         { headers: { 'retry-after': '1' } }));
     }
     return new Promise<void>((resolve, reject) => {
-      queue.pending.push({ table, rows, source, bytes, resolve, reject });
+      queue.pending.push({ table, rows, constants, source, bytes, resolve, reject });
       queue.rows += rows.length;
       this.drain(workspaceId, queue);
     });
@@ -160,17 +162,26 @@ export async function recordSourceStats(db: Db, workspaceId: string, source: str
     }))).execute();
 }
 
+/** One batch per table and set of constants: calls of one table from one source merge. */
 function mergeByTable(group: Pending[]): AppendBatch[] {
-  const byTable = new Map<string, AppendBatch>();
+  const merged = new Map<string, AppendBatch>();
   for (const p of group) {
-    const key = p.table.name.toLowerCase();
-    const batch = byTable.get(key);
-    if (batch === undefined) byTable.set(key, { table: p.table, rows: [...p.rows] });
-    else {
+    const key = `${p.table.name.toLowerCase()}\u0000${constantsKey(p.constants)}`;
+    const batch = merged.get(key);
+    if (batch === undefined) {
+      const fresh: AppendBatch = { table: p.table, rows: [...p.rows] };
+      if (p.constants !== undefined) fresh.constants = p.constants;
+      merged.set(key, fresh);
+    } else {
       // The newest schema of a table wins (a custom table may have gained columns meanwhile).
       if (p.table.columns.length > batch.table.columns.length) batch.table = p.table;
       for (const r of p.rows) batch.rows.push(r);
     }
   }
-  return [...byTable.values()];
+  return [...merged.values()];
+}
+
+function constantsKey(constants: TypedRow | undefined): string {
+  if (constants === undefined) return '';
+  return Object.entries(constants).map(([k, v]) => `${k}=${String(v)}`).join('\u0000');
 }

@@ -110,7 +110,7 @@ export class SyslogReceivers {
       if (rows.length === 0) continue;
       const typed = typeRows(schema, rows, { workspaceId: config.workspaceId, receivedAt, bytes });
       dropped += typed.rejected.length;
-      writes.push(this.services.ingestor.write(config.workspaceId, schema, typed.rows, source, bytes));
+      writes.push(this.services.ingestor.write(config.workspaceId, schema, typed, source, bytes));
     }
     try {
       await Promise.all(writes);

@@ -1,5 +1,4 @@
 // Incoming rows -> typed rows of a table schema, with the columns Log Analytics sets itself.
-import { randomUUID } from 'node:crypto';
 import type { Column, TableSchema } from '../logstore/schema.ts';
 import type { TypedRow } from '../logstore/log-store.ts';
 import { CoerceFailure, coerceValue } from '../logstore/coerce.ts';
@@ -13,6 +12,8 @@ export interface RowProblem {
 
 export interface TypedRows {
   rows: TypedRow[];
+  /** The service-set columns, the same for every row (see AppendBatch.constants). */
+  constants: TypedRow;
   rejected: RowProblem[];
   /** Columns that were sent but are not in the table (dropped, as Log Analytics drops them). */
   unknownColumns: string[];
@@ -74,13 +75,9 @@ export function typeRows(
       continue;
     }
     row.TimeGenerated ??= receivedMicros;
-    row.TenantId = context.workspaceId;
-    row.Type = schema.name;
-    row._TimeReceived = receivedMicros;
-    row._ItemId = randomUUID();
-    row._BilledSize = billedPerRow;
-    row._ResourceId = resourceId;
     rows.push(row);
   }
-  return { rows, rejected, unknownColumns: [...unknown] };
+  // _ItemId, unique per row, is made by the store as it appends.
+  const constants: TypedRow = { TenantId: context.workspaceId, Type: schema.name, _TimeReceived: receivedMicros, _BilledSize: billedPerRow, _ResourceId: resourceId };
+  return { rows, constants, rejected, unknownColumns: [...unknown] };
 }

@@ -26,7 +26,7 @@ after(async () => { await store.close(); await opened.close(); rmSync(dir, { rec
 test('each closed hour becomes one Usage row per table, in MB, once', async () => {
   const ingestor = new Ingestor(store, opened.db, pino({ level: 'silent' }), () => clock);
   const syslog = findStandardTable('Syslog')!;
-  const rows = (n: number) => typeRows(syslog, Array.from({ length: n }, (_, i) => ({ SyslogMessage: `m${i}` })), { workspaceId: WS, receivedAt: clock, bytes: n * 100 }).rows;
+  const rows = (n: number) => typeRows(syslog, Array.from({ length: n }, (_, i) => ({ SyslogMessage: `m${i}` })), { workspaceId: WS, receivedAt: clock, bytes: n * 100 });
   await ingestor.write(WS, syslog, rows(10), 'test', 1_500_000);
   await ingestor.write(WS, syslog, rows(5), 'test', 500_000);
   assert.equal(await materializeUsage({ db: opened.db, logStore: store, now: () => clock }), 0, 'the hour is not over yet');

@@ -9,6 +9,12 @@ export type TypedRow = Record<string, Typed>;
 export interface AppendBatch {
   table: TableSchema;
   rows: TypedRow[];
+  /**
+   * Values of every row of the batch (the columns the service sets: TenantId, Type,
+   * _TimeReceived...). Sent once rather than in each row: rows cross to the store's thread by
+   * structured clone, where repeated values cost as much as distinct ones.
+   */
+  constants?: TypedRow;
 }
 
 export interface QueryResult {

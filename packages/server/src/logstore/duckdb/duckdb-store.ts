@@ -5,6 +5,7 @@
 // a customer deletes one file. One DuckDB instance per file for the life of the process:
 // DuckDB allows a single writer per file, and a second instance on the same file in one
 // process would not be guarded.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -150,17 +151,20 @@ export class DuckDbLogStore implements LogStore {
       try {
         await connection.run('BEGIN TRANSACTION');
         try {
-          for (const { table, rows } of batches) {
+          for (const { table, rows, constants } of batches) {
             if (rows.length === 0) continue;
             // Appender columns follow storage order, which may differ from the schema's after ALTERs.
             const order = await this.storageColumns(ws, table.name, connection);
             const types = order.map((name) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
+            const fixed = types.map((c) => (c === undefined ? undefined : constants?.[c.name]));
+            const itemId = types.findIndex((c) => c?.name === '_ItemId');
             const appender = await connection.createAppender(table.name, 'data');
             try {
               for (const row of rows) {
                 for (let i = 0; i < order.length; i++) {
                   const column = types[i];
-                  const value = column === undefined ? null : row[column.name];
+                  let value = fixed[i] ?? (column === undefined ? null : row[column.name]);
+                  if ((value === null || value === undefined) && i === itemId) value = randomUUID();
                   if (value === null || value === undefined || column === undefined) appender.appendNull();
                   else APPEND[column.type](appender, value);
                 }
@@ -281,10 +285,10 @@ export class DuckDbLogStore implements LogStore {
   }
 }
 
-/** The schema's columns that some row of the batch fills, plus the system columns. */
+/** The schema's columns that some row of the batch (or its constants) fills, plus the system columns. */
 function writtenColumns(batch: AppendBatch): Column[] {
   // Rows of a batch mostly share their shape: look at each distinct set of keys once.
-  const filled = new Set<string>();
+  const filled = new Set<string>(Object.keys(batch.constants ?? {}));
   let previousKeys = -1;
   for (const row of batch.rows) {
     let keys = 0;
