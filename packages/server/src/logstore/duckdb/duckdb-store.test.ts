@@ -53,3 +53,25 @@ test('dropping a workspace deletes its file', async () => {
   await store.dropWorkspace(B);
   assert.equal(existsSync(join(dir, 'workspaces', `${B}.duckdb`)), false);
 });
+
+test('idle engines are closed and reopen on the next use, with their data', async () => {
+  const idleDir = mkdtempSync(join(tmpdir(), 'vigil-idle-'));
+  const idle = new DuckDbLogStore(idleDir, { idleMs: 1_000 });
+  try {
+    const table = findStandardTable('Syslog')!;
+    await idle.append(A, [{ table, rows: [{ TimeGenerated: T0, SyslogMessage: 'before' }] }]);
+    await idle.append(B, [{ table, rows: [{ TimeGenerated: T0, SyslogMessage: 'other' }] }]);
+    assert.equal(idle.openWorkspaces(), 2);
+    assert.equal(idle.closeIdle(Date.now()), 0, 'just used: kept open');
+    const running = idle.query(A, 'SELECT count(*) FROM Syslog');
+    assert.equal(idle.closeIdle(Date.now() + 5_000), 1, 'B is closed; A has a query running and stays');
+    await running;
+    assert.equal(idle.closeIdle(Date.now() + 5_000), 1);
+    assert.equal(idle.openWorkspaces(), 0);
+    await idle.append(A, [{ table, rows: [{ TimeGenerated: T0, SyslogMessage: 'after' }] }]);
+    assert.deepEqual((await idle.query(A, 'SELECT SyslogMessage FROM Syslog ORDER BY SyslogMessage')).rows, [['after'], ['before']]);
+  } finally {
+    await idle.close();
+    rmSync(idleDir, { recursive: true, force: true });
+  }
+});

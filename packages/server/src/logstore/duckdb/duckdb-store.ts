@@ -32,14 +32,73 @@ interface OpenWorkspace {
   /** Lower-case table name -> column names in storage order (what the appender expects). */
   order: Map<string, string[]>;
   gate: WriteGate;
+  lastUsed: number;
+}
+
+export interface DuckDbLogStoreOptions {
+  /** Each workspace engine's buffer pool. */
+  memoryLimit?: string;
+  /** An engine unused this long is closed (memory back); the next use reopens it. */
+  idleMs?: number;
 }
 
 export class DuckDbLogStore implements LogStore {
   private readonly open = new Map<string, Promise<OpenWorkspace>>();
+  /** The engines of `open` that have finished opening. */
+  private readonly ready = new Map<string, OpenWorkspace>();
+  /**
+   * Operations per workspace, counted from the moment they are called (before any await), so
+   * that an engine with work on its way is never closed as idle.
+   */
+  private readonly inUse = new Map<string, number>();
   private closed = false;
+  private readonly memoryLimit: string;
+  private readonly idleMs: number;
+  private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly dataDir: string, private readonly memoryLimit = '256MB') {
+  constructor(private readonly dataDir: string, options: DuckDbLogStoreOptions = {}) {
     mkdirSync(this.dir(), { recursive: true });
+    this.memoryLimit = options.memoryLimit ?? '256MB';
+    // Memory grows with every workspace written or queried (each engine has its own buffer
+    // pool): engines left idle are closed so that hundreds of customers fit one process.
+    this.idleMs = options.idleMs ?? 10 * 60_000;
+    this.sweeper = setInterval(() => this.closeIdle(), Math.min(this.idleMs, 60_000));
+    this.sweeper.unref();
+  }
+
+  /** Closes the engines unused for longer than the idle time; returns how many. */
+  closeIdle(now = Date.now()): number {
+    let closed = 0;
+    for (const [id, ws] of this.ready) {
+      if ((this.inUse.get(id) ?? 0) === 0 && now - ws.lastUsed >= this.idleMs) {
+        // Synchronous from the check to the close: no operation can start on it in between.
+        this.ready.delete(id);
+        this.open.delete(id);
+        this.closeWorkspace(ws);
+        closed += 1;
+      }
+    }
+    return closed;
+  }
+
+  /** Engines open now. */
+  openWorkspaces(): number {
+    return this.ready.size;
+  }
+
+  /** Runs `fn` on the workspace's engine, opening it if needed. */
+  private async use<T>(workspaceId: string, fn: (ws: OpenWorkspace) => Promise<T>): Promise<T> {
+    this.inUse.set(workspaceId, (this.inUse.get(workspaceId) ?? 0) + 1);
+    let ws: OpenWorkspace | undefined;
+    try {
+      ws = await this.workspace(workspaceId);
+      return await fn(ws);
+    } finally {
+      const left = (this.inUse.get(workspaceId) ?? 1) - 1;
+      if (left === 0) this.inUse.delete(workspaceId);
+      else this.inUse.set(workspaceId, left);
+      if (ws !== undefined) ws.lastUsed = Date.now();
+    }
   }
 
   private dir(): string {
@@ -73,7 +132,9 @@ export class DuckDbLogStore implements LogStore {
           tables.get(key)!.add(column.toLowerCase());
         }
         const writers = await Promise.all(Array.from({ length: WRITERS }, () => instance.connect()));
-        return { instance, connection, writers, tables, views: new Map(), order: new Map(), gate: new WriteGate(WRITERS) };
+        const opened: OpenWorkspace = { instance, connection, writers, tables, views: new Map(), order: new Map(), gate: new WriteGate(WRITERS), lastUsed: Date.now() };
+        this.ready.set(workspaceId, opened);
+        return opened;
       })();
       this.open.set(workspaceId, ws);
       ws.catch(() => this.open.delete(workspaceId));
@@ -83,8 +144,7 @@ export class DuckDbLogStore implements LogStore {
 
   /** Runs `fn` with no append in flight on the workspace (schema changes, deletes, metadata). */
   private async exclusive<T>(workspaceId: string, fn: (ws: OpenWorkspace) => Promise<T>): Promise<T> {
-    const ws = await this.workspace(workspaceId);
-    return ws.gate.run(true, () => fn(ws));
+    return this.use(workspaceId, (ws) => ws.gate.run(true, () => fn(ws)));
   }
 
   /**
@@ -138,7 +198,10 @@ export class DuckDbLogStore implements LogStore {
 
   async append(workspaceId: string, batches: AppendBatch[]): Promise<void> {
     if (batches.every((b) => b.rows.length === 0)) return;
-    const ws = await this.workspace(workspaceId);
+    await this.use(workspaceId, (ws) => this.appendTo(ws, batches));
+  }
+
+  private async appendTo(ws: OpenWorkspace, batches: AppendBatch[]): Promise<void> {
     const needed = batches.map((b) => ({ table: b.table, columns: writtenColumns(b) }));
     // Schema changes first, alone; most batches need none and go straight to appending.
     if (needed.some((n) => this.needsSchemaChange(ws, n.table, n.columns))) {
@@ -210,17 +273,18 @@ export class DuckDbLogStore implements LogStore {
    * transaction, and a query there would see uncommitted rows (or abort the write on error).
    */
   async query(workspaceId: string, sql: string, params: readonly (string | number | bigint | boolean | null)[] = []): Promise<QueryResult> {
-    const ws = await this.workspace(workspaceId);
-    const connection = await ws.instance.connect();
-    try {
-      const reader = await connection.runAndReadAll(sql, [...params]);
-      return {
-        columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() })),
-        rows: reader.getRowsJS() as unknown[][],
-      };
-    } finally {
-      connection.closeSync();
-    }
+    return this.use(workspaceId, async (ws) => {
+      const connection = await ws.instance.connect();
+      try {
+        const reader = await connection.runAndReadAll(sql, [...params]);
+        return {
+          columns: reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() })),
+          rows: reader.getRowsJS() as unknown[][],
+        };
+      } finally {
+        connection.closeSync();
+      }
+    });
   }
 
   async purge(workspaceId: string, table: string, beforeMicros: bigint): Promise<number> {
@@ -262,6 +326,7 @@ export class DuckDbLogStore implements LogStore {
       const ws = await pending;
       await ws.gate.run(true, async () => this.closeWorkspace(ws));
       this.open.delete(workspaceId);
+      this.ready.delete(workspaceId);
     }
     rmSync(this.file(workspaceId), { force: true });
     rmSync(`${this.file(workspaceId)}.wal`, { force: true });
@@ -275,6 +340,7 @@ export class DuckDbLogStore implements LogStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweeper);
     for (const pending of this.open.values()) {
       try {
         const ws = await pending;
@@ -282,6 +348,7 @@ export class DuckDbLogStore implements LogStore {
       } catch { /* a workspace that failed to open has nothing to close */ }
     }
     this.open.clear();
+    this.ready.clear();
   }
 }
 

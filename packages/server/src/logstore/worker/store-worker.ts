@@ -6,7 +6,7 @@ import { DuckDbLogStore } from '../duckdb/duckdb-store.ts';
 import type { StoreRequest, StoreResponse, WorkerData } from './protocol.ts';
 
 const { dataDir, memoryLimit } = workerData as WorkerData;
-const store = new DuckDbLogStore(dataDir, memoryLimit);
+const store = new DuckDbLogStore(dataDir, { memoryLimit });
 const port = parentPort!;
 
 port.on('message', (request: StoreRequest) => {
