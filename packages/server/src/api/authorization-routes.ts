@@ -8,7 +8,7 @@ import { API_VERSIONS } from './api-versions.ts';
 import { page } from './paging.ts';
 import { authorize } from '../access/authorize.ts';
 import { BUILTIN_ROLES, findBuiltinRole, type RoleDefinition } from '../access/builtin-roles.ts';
-import { canonicalId, resourceGroupScope, subscriptionScope } from '../arm/resource-id.ts';
+import { canonicalId, resourceGroupScope, scopeContains, subscriptionScope } from '../arm/resource-id.ts';
 import { createRoleAssignment, presentRoleAssignment, roleAssignmentId } from '../control/role-assignments.ts';
 import { ApiError } from '../errors.ts';
 
@@ -124,7 +124,7 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Serv
         const scope = scopeOf(req);
         const rows = await services.db.selectFrom('role_assignments').selectAll()
           .where('subscription_id', '=', req.params.subscriptionId!.toLowerCase()).orderBy('created_at').execute();
-        const related = rows.filter((r) => scope === r.scope || scope.startsWith(r.scope + '/') || r.scope.startsWith(scope + '/'));
+        const related = rows.filter((r) => scopeContains(r.scope, scope) || scopeContains(scope, r.scope));
         const visible = [];
         for (const r of related) {
           if ((await authorize(ctx, req.caller, 'Microsoft.Authorization/roleAssignments/read', r.scope)).allowed) {

@@ -27,7 +27,7 @@ const ConnectorBody = z.object({
 
 const WS = '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName';
 
-export function receiverConfig(services: Services, w: Workspace, c: Pick<DataConnector, 'id' | 'name' | 'properties'>): ReceiverConfig {
+export function receiverConfig(services: Services, w: Pick<Workspace, 'customer_id'>, c: Pick<DataConnector, 'id' | 'name' | 'properties'>): ReceiverConfig {
   const p = JSON.parse(c.properties) as { protocol: SyslogProtocol; port: number; address?: string };
   return { connectorId: c.id, connectorName: c.name, workspaceId: w.customer_id, protocol: p.protocol, port: p.port, host: p.address ?? services.config.host };
 }
@@ -39,9 +39,8 @@ export async function startAllReceivers(services: Services): Promise<void> {
   const rows = await services.db.selectFrom('data_connectors').innerJoin('workspaces', 'workspaces.id', 'data_connectors.workspace_id')
     .selectAll('data_connectors').select('workspaces.customer_id').where('data_connectors.kind', 'in', ['Syslog', 'CEF']).execute();
   for (const row of rows) {
-    const w = (await services.db.selectFrom('workspaces').selectAll().where('id', '=', row.workspace_id).executeTakeFirst())!;
     try {
-      await services.receivers.start(receiverConfig(services, w, row));
+      await services.receivers.start(receiverConfig(services, row, row));
     } catch (error) {
       services.log.error({ err: error, connector: row.id }, 'could not start a syslog receiver');
     }

@@ -2,15 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db } from '../db/database.ts';
 import type { SubscriptionTable } from '../db/schema.ts';
-import { isGuid } from '../arm/resource-id.ts';
 import { PROVIDER_NAMESPACES } from './providers.ts';
 
 export type Subscription = SubscriptionTable;
-
-export async function getSubscription(db: Db, id: string): Promise<Subscription | undefined> {
-  if (!isGuid(id)) return undefined;
-  return db.selectFrom('subscriptions').selectAll().where('id', '=', id.toLowerCase()).executeTakeFirst();
-}
 
 export async function createSubscription(db: Db, input: { id?: string; directoryId: string; displayName: string }): Promise<Subscription> {
   const now = new Date().toISOString();

@@ -78,6 +78,11 @@ export class SyslogReceivers {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
   }
 
+  /** Messages that were not stored (unparsable, or not taken), shown in the connector's status. */
+  private countDrops(config: ReceiverConfig, dropped: number): Promise<void> {
+    return recordSourceStats(this.services.db, config.workspaceId, sourceOf(config), this.services.now().toISOString().slice(0, 10), { events: 0, bytes: 0, dropped, lastEventAt: null });
+  }
+
   /** Parses frames into rows of the two tables and writes them; returns when committed. */
   private async ingestFrames(config: ReceiverConfig, frames: Buffer[], sourceIp: string): Promise<void> {
     const receivedAt = this.services.now();
@@ -104,7 +109,7 @@ export class SyslogReceivers {
       syslogRows.push(syslogRow(parsed, ctx));
       syslogBytes += frame.length;
     }
-    const source = `Syslog:${config.connectorName}`;
+    const source = sourceOf(config);
     const writes: Promise<void>[] = [];
     for (const [schema, rows, bytes] of [[this.syslog, syslogRows, syslogBytes], [this.cef, cefRows, cefBytes]] as const) {
       if (rows.length === 0) continue;
@@ -116,7 +121,7 @@ export class SyslogReceivers {
       await Promise.all(writes);
     } finally {
       if (dropped > 0) {
-        await recordSourceStats(this.services.db, config.workspaceId, source, receivedAt.toISOString().slice(0, 10), { events: 0, bytes: 0, dropped, lastEventAt: null });
+        await this.countDrops(config, dropped);
       }
     }
   }
@@ -135,7 +140,7 @@ export class SyslogReceivers {
         chain = chain.then(async () => {
           try {
             if (errors.length > 0) {
-              await recordSourceStats(this.services.db, config.workspaceId, `Syslog:${config.connectorName}`, this.services.now().toISOString().slice(0, 10), { events: 0, bytes: 0, dropped: errors.length, lastEventAt: null });
+              await this.countDrops(config, errors.length);
             }
             if (frames.length > 0) await this.ingestFrames(config, frames, sourceIp);
             if (!socket.destroyed) socket.resume();
@@ -185,7 +190,7 @@ export class SyslogReceivers {
       for (const [sourceIp, frames] of bySource) {
         this.ingestFrames(config, frames, sourceIp).catch(async () => {
           // UDP cannot be told to resend: what the store could not take is counted as dropped.
-          await recordSourceStats(this.services.db, config.workspaceId, `Syslog:${config.connectorName}`, this.services.now().toISOString().slice(0, 10), { events: 0, bytes: 0, dropped: frames.length, lastEventAt: null }).catch(() => undefined);
+          await this.countDrops(config, frames.length).catch(() => undefined);
         });
       }
     };
@@ -211,6 +216,11 @@ export class SyslogReceivers {
       }),
     };
   }
+}
+
+/** The ingestion source a connector's receiver counts under (see connectorSource). */
+function sourceOf(config: ReceiverConfig): string {
+  return `Syslog:${config.connectorName}`;
 }
 
 function listen(server: TcpServer, config: ReceiverConfig): Promise<number> {
