@@ -1,0 +1,76 @@
+// The pipeline: text -> analysed syntax -> plan -> rewrites -> SQL. Each stage is exported so
+// that `vigil kql explain` can print it.
+import { KqlError } from './diagnostics.ts';
+import type { CompileEnv, CompiledQuery } from './index.ts';
+import type { Relation } from './plan/nodes.ts';
+import { Lowerer } from './plan/lower.ts';
+import { foldConstants } from './plan/rewrites/fold-constants.ts';
+import { restrictTimeRange } from './plan/rewrites/time-range.ts';
+import { visitRelations } from './plan/rewrites/walk.ts';
+import { acrossWorkspaces } from './plan/rewrites/workspaces.ts';
+import { SqlCompiler } from './sql/compiler.ts';
+import { duckdb } from './sql/duckdb.ts';
+import { analyze, workspaceReferences, type AnalyzedQuery } from './syntax/analyze.ts';
+import type { WorkspaceDef } from './types.ts';
+
+/** Sentinel's limit is 10,000 characters for rules; the query API takes far more. */
+const MAX_QUERY_LENGTH = 1_000_000;
+
+/** Stage 1: resolves the workspaces the text names (through the caller's rights) and analyses it. */
+export async function analyzeQuery(text: string, env: CompileEnv): Promise<AnalyzedQuery> {
+  if (text.length > MAX_QUERY_LENGTH) {
+    throw new KqlError('syntax', { code: 'VQ003', message: `The query is ${text.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`, start: 0, length: 0 });
+  }
+  if (text.trim() === '') {
+    throw new KqlError('syntax', { code: 'VQ004', message: 'The query is empty.', start: 0, length: 0, hint: 'Write a query, for example: SecurityEvent | take 10' });
+  }
+  const named = new Map<string, WorkspaceDef>();
+  for (const ref of workspaceReferences(text)) {
+    if (named.has(ref.reference)) continue;
+    const ws = await env.resolveWorkspace(ref.reference);
+    if (ws === undefined) {
+      throw new KqlError('not-found', {
+        code: 'VQ020', message: `The workspace '${ref.reference}' was not found, or you do not have access to it.`, start: ref.start, length: ref.length,
+        hint: 'Use a workspace name, workspace id or resource id that you can read.',
+      });
+    }
+    named.set(ref.reference, ws);
+  }
+  return analyze(text, env.home, named);
+}
+
+/** Stage 2: the logical plan, after the named rewrites. */
+export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Relation; render?: CompiledQuery['render'] } {
+  const nowMicros = BigInt((env.now ?? new Date()).getTime()) * 1000n;
+  const lowered = new Lowerer(analyzed, { home: env.home, nowMicros }).lower();
+  let plan = lowered.plan;
+  plan = acrossWorkspaces(plan, env.home.id, env.additional ?? []);
+  if (env.timeRange !== undefined) {
+    const range: { start?: bigint; end?: bigint } = {};
+    if (env.timeRange.start) range.start = BigInt(env.timeRange.start.getTime()) * 1000n;
+    if (env.timeRange.end) range.end = BigInt(env.timeRange.end.getTime()) * 1000n;
+    plan = restrictTimeRange(plan, range);
+  }
+  plan = foldConstants(plan);
+  return { plan, ...(lowered.render !== undefined ? { render: lowered.render } : {}) };
+}
+
+/** Ids of the workspaces whose storage a plan reads. */
+export function workspacesOf(plan: Relation): string[] {
+  const ids = new Set<string>();
+  visitRelations(plan, (r) => {
+    if (r.kind === 'scan' && r.stored) ids.add(r.workspaceId);
+  });
+  return [...ids];
+}
+
+/** Stage 3: SQL for the engine (DuckDB). */
+export function sqlOf(plan: Relation, env: Pick<CompileEnv, 'catalogOf'>): string {
+  return new SqlCompiler(duckdb, { catalogOf: env.catalogOf }).compile(plan);
+}
+
+export async function compileQuery(text: string, env: CompileEnv): Promise<CompiledQuery> {
+  const analyzed = await analyzeQuery(text, env);
+  const { plan, render } = planQuery(analyzed, env);
+  return { sql: sqlOf(plan, env), columns: plan.columns, workspaces: workspacesOf(plan), ...(render !== undefined ? { render } : {}) };
+}

@@ -1,0 +1,24 @@
+// Loads every family of the catalogue and answers the lowering stage's questions.
+import './operators.ts';
+import './string.ts';
+import './datetime.ts';
+import './math.ts';
+import './conversion.ts';
+import './dynamic.ts';
+import './conditional.ts';
+import './ip.ts';
+import './hash.ts';
+import './aggregates.ts';
+import { aggregateFunctionSpec, scalarFunction } from './registry.ts';
+
+export { catalogue, scalarFunction, aggregateFunctionSpec } from './registry.ts';
+
+export function isScalarFunction(name: string): boolean {
+  return scalarFunction(name) !== undefined;
+}
+
+/** The aggregate a name denotes in summarize (legacy aliases resolve to the canonical name). */
+export function aggregateFunction(name: string): { name: string } | undefined {
+  const spec = aggregateFunctionSpec(name);
+  return spec === undefined ? undefined : { name: spec.name };
+}

@@ -1,0 +1,221 @@
+// KQL's operators: arithmetic with datetime/timespan rules, comparisons, Kusto's string
+// predicates (term semantics of `has`, case rules of `==`/`=~`), `in`, `between`, logic.
+import { literalOf, regexEscape, scalar, type SqlArg, type SqlContext } from './registry.ts';
+
+const isInteger = (a: SqlArg) => a.type === 'int' || a.type === 'long';
+
+/** Datetime (TIMESTAMP, µs) plus a timespan (BIGINT ticks). */
+const plusTicks = (ts: string, ticks: string) => `(${ts} + to_microseconds(CAST((${ticks}) // 10 AS BIGINT)))`;
+
+scalar('op:+', ([a, b], c) => {
+  if (a!.type === 'datetime' && b!.type === 'timespan') return plusTicks(a!.sql, b!.sql);
+  if (a!.type === 'timespan' && b!.type === 'datetime') return plusTicks(b!.sql, a!.sql);
+  return `(${a!.sql} + ${b!.sql})`;
+});
+
+scalar('op:-', ([a, b]) => {
+  if (a!.type === 'datetime' && b!.type === 'timespan') return `(${a!.sql} - to_microseconds(CAST((${b!.sql}) // 10 AS BIGINT)))`;
+  if (a!.type === 'datetime' && b!.type === 'datetime') return `((epoch_us(${a!.sql}) - epoch_us(${b!.sql})) * 10)`;
+  return `(${a!.sql} - ${b!.sql})`;
+});
+
+scalar('op:*', ([a, b], c) => {
+  if (c.resultType === 'timespan') return `CAST(round(${a!.sql} * ${b!.sql}) AS BIGINT)`;
+  return `(${a!.sql} * ${b!.sql})`;
+});
+
+scalar('op:/', ([a, b], c) => {
+  // timespan / timespan is a real; timespan / number a timespan; integer / integer truncates.
+  if (a!.type === 'timespan' && b!.type === 'timespan') return `(CAST(${a!.sql} AS DOUBLE) / ${b!.sql})`;
+  if (c.resultType === 'timespan') return `CAST(trunc(${a!.sql} / ${b!.sql}) AS BIGINT)`;
+  if (isInteger(a!) && isInteger(b!)) return `CAST(trunc(${a!.sql} / ${b!.sql}) AS ${c.sqlType(c.resultType)})`;
+  return `(CAST(${a!.sql} AS DOUBLE) / ${b!.sql})`;
+});
+
+scalar('op:%', ([a, b]) => `(${a!.sql} % ${b!.sql})`);
+scalar('op:neg', ([a]) => `(-${a!.sql})`);
+
+/** Two operands made comparable: dynamic is converted to the other side's type. */
+function comparable(a: SqlArg, b: SqlArg, c: SqlContext): [string, string] {
+  if (a.type === 'dynamic' && b.type !== 'dynamic') return [c.convert(a, b.type), b.sql];
+  if (b.type === 'dynamic' && a.type !== 'dynamic') return [a.sql, c.convert(b, a.type)];
+  if (a.type === 'guid' && b.type === 'string') return [`CAST(${a.sql} AS VARCHAR)`, `lower(${b.sql})`];
+  if (b.type === 'guid' && a.type === 'string') return [`lower(${a.sql})`, `CAST(${b.sql} AS VARCHAR)`];
+  return [a.sql, b.sql];
+}
+
+for (const [op, sqlOp] of [['==', '='], ['!=', '<>'], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>=']] as const) {
+  scalar(`op:${op}`, ([a, b], c) => {
+    const [x, y] = comparable(a!, b!, c);
+    return `(${x} ${sqlOp} ${y})`;
+  });
+}
+
+/** lower() of a string argument, folded for literals. */
+const lowered = (a: SqlArg, c: SqlContext) => {
+  const v = literalOf(a);
+  return typeof v === 'string' ? c.str(v.toLowerCase()) : `lower(${a.sql})`;
+};
+const asString = (a: SqlArg, c: SqlContext) => (a.type === 'string' ? a.sql : c.convert(a, 'string'));
+const asStringArg = (a: SqlArg, c: SqlContext): SqlArg => ({ ...a, sql: asString(a, c), type: 'string' });
+
+scalar('op:=~', ([a, b], c) => `(${lowered(asStringArg(a!, c), c)} = ${lowered(asStringArg(b!, c), c)})`);
+scalar('op:!~', ([a, b], c) => `(${lowered(asStringArg(a!, c), c)} <> ${lowered(asStringArg(b!, c), c)})`);
+
+scalar('op:and', ([a, b]) => `(${a!.sql} AND ${b!.sql})`);
+scalar('op:or', ([a, b]) => `(${a!.sql} OR ${b!.sql})`);
+
+/** A LIKE pattern matching `text` literally (with `\` as the escape character). */
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+/**
+ * String predicates. `needle` must usually be a constant (it is in every real rule); a column
+ * needle goes through the general functions.
+ */
+function stringPredicate(name: string, build: (hay: string, needle: string | undefined, needleSql: string, c: SqlContext) => string): void {
+  scalar(`op:${name}`, ([a, b], c) => {
+    const hay = asString(a!, c);
+    const v = literalOf(b!);
+    return build(hay, typeof v === 'string' ? v : v === null || v === undefined ? undefined : String(v), asString(b!, c), c);
+  });
+  scalar(`op:!${name}`, (args, c) => `(NOT ${scalarNegatable(name, args, c)})`);
+}
+
+/** Kusto terms are runs of ASCII letters and digits: `has` matches a whole term (or run of terms). */
+const NOT_TERM = '[^0-9A-Za-z]';
+
+function termRegex(needle: string, prefix: boolean, suffix: boolean, caseSensitive: boolean): string {
+  const flags = caseSensitive ? '' : '(?i)';
+  const left = needle.length > 0 && /^[0-9A-Za-z]/.test(needle) ? `(^|${NOT_TERM})` : '';
+  const right = needle.length > 0 && /[0-9A-Za-z]$/.test(needle) ? `($|${NOT_TERM})` : '';
+  return `${flags}${prefix ? left : ''}${regexEscape(needle)}${suffix ? right : ''}`;
+}
+
+function hasSql(hay: string, needle: string | undefined, needleSql: string, c: SqlContext, caseSensitive: boolean, prefix = true, suffix = true): string {
+  if (needle === undefined) {
+    // A computed needle: match through a regex built at run time.
+    const escaped = `regexp_replace(${needleSql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
+    const pattern = `'${caseSensitive ? '' : '(?i)'}(^|${NOT_TERM})' || ${escaped} || '($|${NOT_TERM})'`;
+    return `regexp_matches(${hay}, ${pattern})`;
+  }
+  if (needle === '') return 'TRUE';
+  // A substring test first (cheap, vectorised), the term boundary check only on candidates.
+  const contains = caseSensitive ? `contains(${hay}, ${c.str(needle)})` : `(${hay} ILIKE ${c.str(`%${likeEscape(needle)}%`)} ESCAPE '\\')`;
+  return `(${contains} AND regexp_matches(${hay}, ${c.str(termRegex(needle, prefix, suffix, caseSensitive))}))`;
+}
+
+stringPredicate('has', (h, n, ns, c) => hasSql(h, n, ns, c, false));
+stringPredicate('has_cs', (h, n, ns, c) => hasSql(h, n, ns, c, true));
+stringPredicate('hasprefix', (h, n, ns, c) => hasSql(h, n, ns, c, false, true, false));
+stringPredicate('hasprefix_cs', (h, n, ns, c) => hasSql(h, n, ns, c, true, true, false));
+stringPredicate('hassuffix', (h, n, ns, c) => hasSql(h, n, ns, c, false, false, true));
+stringPredicate('hassuffix_cs', (h, n, ns, c) => hasSql(h, n, ns, c, true, false, true));
+stringPredicate('contains', (h, n, ns, c) => (n !== undefined ? `(${h} ILIKE ${c.str(`%${likeEscape(n)}%`)} ESCAPE '\\')` : `contains(lower(${h}), lower(${ns}))`));
+stringPredicate('contains_cs', (h, n, ns, c) => `contains(${h}, ${n !== undefined ? c.str(n) : ns})`);
+stringPredicate('startswith', (h, n, ns, c) => (n !== undefined ? `(${h} ILIKE ${c.str(`${likeEscape(n)}%`)} ESCAPE '\\')` : `starts_with(lower(${h}), lower(${ns}))`));
+stringPredicate('startswith_cs', (h, n, ns, c) => `starts_with(${h}, ${n !== undefined ? c.str(n) : ns})`);
+stringPredicate('endswith', (h, n, ns, c) => (n !== undefined ? `(${h} ILIKE ${c.str(`%${likeEscape(n)}`)} ESCAPE '\\')` : `suffix(lower(${h}), lower(${ns}))`));
+stringPredicate('endswith_cs', (h, n, ns, c) => `suffix(${h}, ${n !== undefined ? c.str(n) : ns})`);
+stringPredicate('like', (h, n, ns, c) => `(${h} ILIKE ${n !== undefined ? c.str(n) : ns})`);
+stringPredicate('like_cs', (h, n, ns, c) => `(${h} LIKE ${n !== undefined ? c.str(n) : ns})`);
+stringPredicate('matches regex', (h, n, ns, c) => `regexp_matches(${h}, ${n !== undefined ? c.str(n) : ns})`);
+
+/** The positive form of a predicate registered by stringPredicate, for its `!` twin. */
+function scalarNegatable(name: string, args: SqlArg[], c: SqlContext): string {
+  const hay = asString(args[0]!, c);
+  const v = literalOf(args[1]!);
+  const needle = typeof v === 'string' ? v : undefined;
+  const ns = asString(args[1]!, c);
+  switch (name) {
+    case 'has': return hasSql(hay, needle, ns, c, false);
+    case 'has_cs': return hasSql(hay, needle, ns, c, true);
+    case 'hasprefix': return hasSql(hay, needle, ns, c, false, true, false);
+    case 'hasprefix_cs': return hasSql(hay, needle, ns, c, true, true, false);
+    case 'hassuffix': return hasSql(hay, needle, ns, c, false, false, true);
+    case 'hassuffix_cs': return hasSql(hay, needle, ns, c, true, false, true);
+    case 'contains': return needle !== undefined ? `(${hay} ILIKE ${c.str(`%${likeEscape(needle)}%`)} ESCAPE '\\')` : `contains(lower(${hay}), lower(${ns}))`;
+    case 'contains_cs': return `contains(${hay}, ${needle !== undefined ? c.str(needle) : ns})`;
+    case 'startswith': return needle !== undefined ? `(${hay} ILIKE ${c.str(`${likeEscape(needle)}%`)} ESCAPE '\\')` : `starts_with(lower(${hay}), lower(${ns}))`;
+    case 'startswith_cs': return `starts_with(${hay}, ${needle !== undefined ? c.str(needle) : ns})`;
+    case 'endswith': return needle !== undefined ? `(${hay} ILIKE ${c.str(`%${likeEscape(needle)}`)} ESCAPE '\\')` : `suffix(lower(${hay}), lower(${ns}))`;
+    case 'endswith_cs': return `suffix(${hay}, ${needle !== undefined ? c.str(needle) : ns})`;
+    case 'like': return `(${hay} ILIKE ${needle !== undefined ? c.str(needle) : ns})`;
+    case 'like_cs': return `(${hay} LIKE ${needle !== undefined ? c.str(needle) : ns})`;
+    case 'matches regex': return `regexp_matches(${hay}, ${needle !== undefined ? c.str(needle) : ns})`;
+    default: return c.unsupported(`The operator '!${name}'`);
+  }
+}
+
+/** `x in (a, b)` / `in~` / `!in` / `!in~`; a subquery argument means `in (T | project c)`. */
+function inList([x, ...items]: SqlArg[], c: SqlContext, caseInsensitive: boolean): string {
+  if (items.length === 1 && items[0]!.scalar.kind === 'subquery') {
+    const sub = items[0]!.sql;
+    const left = caseInsensitive ? `lower(${asString(x!, c)})` : x!.sql;
+    return caseInsensitive ? `(${left} IN (SELECT lower(CAST(v AS VARCHAR)) FROM (${sub}) AS s(v)))` : `(${left} IN (${sub}))`;
+  }
+  // Dynamic array literals in the list are flattened (x in (dynamic(["a","b"])) is common).
+  const values: SqlArg[] = [];
+  for (const item of items) {
+    const v = literalOf(item);
+    if (item.type === 'dynamic' && typeof v === 'string' && v.startsWith('[')) {
+      for (const e of JSON.parse(v) as unknown[]) {
+        const text = typeof e === 'string' ? e : JSON.stringify(e);
+        const type = typeof e === 'string' ? 'string' : typeof e === 'number' ? (Number.isInteger(e) ? 'long' : 'real') : 'string';
+        values.push({ sql: typeof e === 'string' ? c.str(e) : text, type, scalar: { kind: 'literal', value: typeof e === 'number' ? e : text, type } });
+      }
+    } else if (item.type === 'dynamic') {
+      return c.unsupported('in with a non-literal dynamic array', 'Use set_has_element() or array_index_of() for a computed array.');
+    } else {
+      values.push(item);
+    }
+  }
+  if (values.length === 0) return 'FALSE';
+  if (caseInsensitive) {
+    return `(lower(${asString(x!, c)}) IN (${values.map((v) => lowered(asStringArg(v, c), c)).join(', ')}))`;
+  }
+  const left = x!.type === 'dynamic' ? c.convert(x!, values[0]!.type) : x!.type === 'guid' ? `CAST(${x!.sql} AS VARCHAR)` : x!.sql;
+  const right = values.map((v) => (x!.type === 'string' && v.type !== 'string' ? c.convert(v, 'string') : v.sql));
+  return `(${left} IN (${right.join(', ')}))`;
+}
+
+scalar('op:in', (args, c) => inList(args, c, false));
+scalar('op:in~', (args, c) => inList(args, c, true));
+scalar('op:!in', (args, c) => `(NOT ${inList(args, c, false)})`);
+scalar('op:!in~', (args, c) => `(NOT ${inList(args, c, true)})`);
+
+/** has_any / has_all: terms from the list (dynamic arrays flattened). */
+function terms(items: SqlArg[], c: SqlContext): string[] {
+  const out: string[] = [];
+  for (const item of items) {
+    const v = literalOf(item);
+    if (item.type === 'dynamic' && typeof v === 'string' && v.startsWith('[')) {
+      for (const e of JSON.parse(v) as unknown[]) out.push(typeof e === 'string' ? e : JSON.stringify(e));
+    } else if (typeof v === 'string') out.push(v);
+    else if (typeof v === 'number' || typeof v === 'bigint') out.push(String(v));
+    else c.unsupported('has_any/has_all with a computed list', 'List the terms as literals or a let-bound dynamic array.');
+  }
+  return out;
+}
+
+scalar('op:has_any', ([x, ...items], c) => {
+  const list = terms(items, c).filter((t) => t !== '');
+  if (list.length === 0) return 'FALSE';
+  const hay = asString(x!, c);
+  return `regexp_matches(${hay}, ${c.str(`(?i)(^|${NOT_TERM})(${list.map(regexEscape).join('|')})($|${NOT_TERM})`)})`;
+});
+scalar('op:has_all', ([x, ...items], c) => {
+  const list = terms(items, c);
+  if (list.length === 0) return 'TRUE';
+  const hay = asString(x!, c);
+  return `(${list.map((t) => hasSql(hay, t, '', c, false)).join(' AND ')})`;
+});
+
+scalar('op:between', ([x, lo, hi]) => {
+  if (x!.type === 'datetime' && hi!.type === 'timespan') return `(${x!.sql} BETWEEN ${lo!.sql} AND ${plusTicks(lo!.sql, hi!.sql)})`;
+  return `(${x!.sql} BETWEEN ${lo!.sql} AND ${hi!.sql})`;
+});
+scalar('op:!between', ([x, lo, hi]) => {
+  if (x!.type === 'datetime' && hi!.type === 'timespan') return `(${x!.sql} NOT BETWEEN ${lo!.sql} AND ${plusTicks(lo!.sql, hi!.sql)})`;
+  return `(${x!.sql} NOT BETWEEN ${lo!.sql} AND ${hi!.sql})`;
+});
+

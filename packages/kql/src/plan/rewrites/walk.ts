@@ -1,0 +1,63 @@
+// Generic traversal for rewrites: rebuild a relation bottom-up, or map every scalar in a node.
+import type { Relation, Scalar } from '../nodes.ts';
+
+/** Applies `fn` to every relation, children first. */
+export function mapRelation(r: Relation, fn: (r: Relation) => Relation): Relation {
+  switch (r.kind) {
+    case 'scan': case 'values': case 'range': return fn(r);
+    case 'join': return fn({ ...r, left: mapRelation(r.left, fn), right: mapRelation(r.right, fn) });
+    case 'union': return fn({ ...r, inputs: r.inputs.map((i) => mapRelation(i, fn)) });
+    default: return fn({ ...r, input: mapRelation(r.input, fn) } as Relation);
+  }
+}
+
+/** Applies `fn` to each top-level scalar of one relation (not into its inputs). */
+export function mapScalars(r: Relation, fn: (s: Scalar) => Scalar): Relation {
+  const deep = (s: Scalar): Scalar => {
+    const mapped = fn(s);
+    if (mapped.kind === 'subquery') return { ...mapped, plan: mapRelation(mapped.plan, (x) => mapScalars(x, fn)) };
+    return mapped;
+  };
+  switch (r.kind) {
+    case 'values': return { ...r, rows: r.rows.map((row) => row.map(deep)) };
+    case 'range': return { ...r, from: deep(r.from), to: deep(r.to), step: deep(r.step) };
+    case 'filter': return { ...r, predicate: deep(r.predicate) };
+    case 'project': return { ...r, exprs: r.exprs.map((e) => ({ ...e, expr: deep(e.expr) })) };
+    case 'aggregate': return {
+      ...r,
+      keys: r.keys.map((k) => ({ ...k, expr: deep(k.expr) })),
+      aggregates: r.aggregates.map((a) => ({ ...a, call: { ...a.call, args: a.call.args.map(deep) } })),
+    };
+    case 'sort': return { ...r, keys: r.keys.map((k) => ({ ...k, expr: deep(k.expr) })) };
+    case 'limit': return { ...r, count: deep(r.count) };
+    case 'mvexpand': return { ...r, expand: r.expand.map((e) => ({ ...e, expr: deep(e.expr) })) };
+    default: return r;
+  }
+}
+
+/** Every scalar a relation holds directly (not its inputs'), including call arguments. */
+export function scalarsOf(r: Relation): Scalar[] {
+  const out: Scalar[] = [];
+  mapScalars(r, (s) => {
+    const stack = [s];
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      out.push(x);
+      if (x.kind === 'call' || x.kind === 'window') stack.push(...x.args);
+    }
+    return s;
+  });
+  return out;
+}
+
+/** Visits every relation of a plan, including those inside toscalar() and `in (subquery)`. */
+export function visitRelations(r: Relation, fn: (r: Relation) => void): void {
+  fn(r);
+  for (const s of scalarsOf(r)) if (s.kind === 'subquery') visitRelations(s.plan, fn);
+  switch (r.kind) {
+    case 'scan': case 'values': case 'range': return;
+    case 'join': visitRelations(r.left, fn); visitRelations(r.right, fn); return;
+    case 'union': r.inputs.forEach((i) => visitRelations(i, fn)); return;
+    default: visitRelations(r.input, fn);
+  }
+}

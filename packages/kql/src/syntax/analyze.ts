@@ -1,0 +1,55 @@
+// Stage 1: KQL text -> Kusto.Language's typed syntax tree, or a coded error with a position.
+import { KqlError, type KqlDiagnostic } from '../diagnostics.ts';
+import type { WorkspaceDef } from '../types.ts';
+import { arrayOf, kindOf, kusto, listOf, type KNode } from './kusto-runtime.ts';
+import { globalsFor } from './symbols.ts';
+
+export interface AnalyzedQuery {
+  text: string;
+  /** KustoCode: `Syntax` is the root QueryBlock, every node typed and bound. */
+  code: KNode;
+  /** The text inside each `workspace("...")` call -> the workspace it names. */
+  workspaces: Map<string, WorkspaceDef>;
+}
+
+/** `workspace("...")` literals in the query text, found by parsing alone (no schema needed). */
+export function workspaceReferences(text: string): { reference: string; start: number; length: number }[] {
+  const { Kusto } = kusto();
+  const parsed = Kusto.Language.KustoCode.Parse(text);
+  const out: { reference: string; start: number; length: number }[] = [];
+  parsed.Syntax.WalkElements((element: KNode) => {
+    if (kindOf(element) !== 'FunctionCallExpression') return;
+    const name = element.Name?.SimpleName as string | undefined;
+    if (name === undefined || name.toLowerCase() !== 'workspace') return;
+    const [arg] = listOf(element.ArgumentList?.Expressions);
+    if (arg !== undefined && kindOf(arg) === 'StringLiteralExpression') {
+      out.push({ reference: String(arg.LiteralValue), start: arg.TextStart, length: arg.Width });
+    }
+  });
+  return out;
+}
+
+function diagnosticOf(d: KNode): KqlDiagnostic {
+  return { code: String(d.Code), message: String(d.Message), start: d.Start as number, length: d.Length as number };
+}
+
+/**
+ * Parses and analyses `text` against the home workspace and the workspaces it names.
+ * Errors from the parser are `syntax`, from binding `semantic`; control commands are refused.
+ */
+export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string, WorkspaceDef>): AnalyzedQuery {
+  const { Kusto } = kusto();
+  const code = Kusto.Language.KustoCode.ParseAndAnalyze(text, globalsFor(home, workspaces));
+  if (String(code.Kind) !== 'Query') {
+    throw new KqlError('unsupported', {
+      code: 'VQ002', message: 'Only queries can run here; control commands (starting with a dot) are not accepted.',
+      start: 0, length: Math.min(text.length, 20), hint: 'Remove the command, or run it through the management API.',
+    });
+  }
+  const isError = (d: KNode) => String(d.Severity) === 'Error';
+  const syntax = arrayOf(code.GetSyntaxDiagnostics()).filter(isError).map(diagnosticOf);
+  if (syntax.length > 0) throw new KqlError('syntax', syntax[0]!, syntax.slice(1));
+  const semantic = arrayOf(code.GetDiagnostics()).filter(isError).map(diagnosticOf);
+  if (semantic.length > 0) throw new KqlError('semantic', semantic[0]!, semantic.slice(1));
+  return { text, code, workspaces };
+}

@@ -1,0 +1,83 @@
+// Loads Microsoft's Kusto.Language (a Bridge.NET build: not a module, it defines globals) once,
+// and gives the rest of the compiler a small typed door into it. Everything .NET-shaped stays
+// in syntax/: the plan never sees a Kusto object.
+import { createRequire } from 'node:module';
+
+/**
+ * A node, token or symbol of Kusto.Language. Its API is .NET's (PascalCase properties, `Count`
+ * and `getItem` on lists, enums as numbers); we read it through the helpers below.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KNode = any;
+
+interface KustoGlobals {
+  Kusto: KNode;
+  System: KNode;
+  Bridge: KNode;
+}
+
+let runtime: KustoGlobals | undefined;
+
+/** Kusto.Language's namespaces (loaded on first use: about 150 ms). */
+export function kusto(): KustoGlobals {
+  if (runtime !== undefined) return runtime;
+  const require = createRequire(import.meta.url);
+  require('@kusto/language-service-next/bridge.min.js');
+  require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
+  const g = globalThis as unknown as KustoGlobals;
+  runtime = { Kusto: g.Kusto, System: g.System, Bridge: g.Bridge };
+  return runtime;
+}
+
+const kindNames = new Map<number, string>();
+
+/** The SyntaxKind name of a node ("FilterOperator", "StringLiteralToken", ...). */
+export function kindOf(node: KNode): string {
+  const kind = node.Kind as number;
+  let name = kindNames.get(kind);
+  if (name === undefined) {
+    const { System, Kusto } = kusto();
+    name = System.Enum.getName(Kusto.Language.Syntax.SyntaxKind, kind) as string;
+    kindNames.set(kind, name);
+  }
+  return name;
+}
+
+const symbolKindNames = new Map<number, string>();
+
+/** The SymbolKind name of a symbol ("Column", "Table", "Function", "Variable", ...). */
+export function symbolKindOf(symbol: KNode): string {
+  const kind = symbol.Kind as number;
+  let name = symbolKindNames.get(kind);
+  if (name === undefined) {
+    const { System, Kusto } = kusto();
+    name = System.Enum.getName(Kusto.Language.Symbols.SymbolKind, kind) as string;
+    symbolKindNames.set(kind, name);
+  }
+  return name;
+}
+
+/** The elements of a SyntaxList of SeparatedElements (or of plain elements), in order. */
+export function listOf(list: KNode): KNode[] {
+  if (list === null || list === undefined) return [];
+  const out: KNode[] = [];
+  for (let i = 0; i < list.Count; i++) {
+    const item = list.getItem(i);
+    out.push(kindOf(item) === 'SeparatedElement' ? item.Element : item);
+  }
+  return out;
+}
+
+/** A .NET IReadOnlyList as an array. */
+export function arrayOf(list: KNode): KNode[] {
+  if (list === null || list === undefined) return [];
+  const out: KNode[] = [];
+  for (let i = 0; i < list.Count; i++) out.push(list.getItem(i));
+  return out;
+}
+
+/** Where a node starts in the text it was parsed from, and its width. */
+export function spanOf(node: KNode): { start: number; length: number } {
+  if (node === null || node === undefined) return { start: 0, length: 0 };
+  return { start: node.TextStart as number, length: node.Width as number };
+}
