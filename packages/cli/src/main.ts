@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `vigil` command: serve, apply.
+// The `vigil` command: serve, apply, onboard, import, kql explain.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { configFromEnvironment, configFromFile, resolveConfig, ConfigError, type ConfigOverrides } from '../../server/src/config.ts';
@@ -9,6 +9,7 @@ import { applyEnvironmentText, EnvironmentError } from '../../server/src/bootstr
 import { ApiError } from '../../server/src/errors.ts';
 import { signIn } from './api-client.ts';
 import { registerImportCommand } from './import-command.ts';
+import { registerKqlCommand } from './kql-command.ts';
 
 const program = new Command();
 program.name('vigil').description('Vigil: a self-hosted, multi-tenant SIEM for MSSPs, shaped like Microsoft Sentinel and Azure Lighthouse.');
@@ -115,6 +116,7 @@ program
   });
 
 registerImportCommand(program);
+registerKqlCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError) {

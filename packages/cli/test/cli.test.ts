@@ -89,3 +89,20 @@ test('vigil onboard deploys Microsoft\'s Lighthouse template as the customer Own
   assert.equal(wrongUser.status, 2);
   assert.match(wrongUser.stderr, /Sign-in failed: AADSTS50126/);
 });
+
+test('vigil kql explain prints each stage, and a refused query exits 4 with the position and a caret', () => {
+  const query = 'SecurityEvent | where EventID == 4625 | summarize n=count() by Account';
+  const sql = vigil(['kql', 'explain', query]);
+  assert.equal(sql.status, 0, sql.stderr);
+  assert.match(sql.stdout, /^SELECT .*FROM .*"SecurityEvent"/);
+  const plan = vigil(['kql', 'explain', '--stage', 'plan', query]);
+  assert.match(plan.stdout, /^Aggregate n=count\(\) by Account=Account\n\s+Filter /);
+  const syntax = vigil(['kql', 'explain', '--stage', 'syntax', query]);
+  assert.match(syntax.stdout, /FilterOperator/);
+  const bad = vigil(['kql', 'explain', 'SecurityEvent\n| where Acount == 1']);
+  assert.equal(bad.status, 4);
+  assert.match(bad.stderr, /2:9: KS\d+ .*Acount[^]*\| where Acount == 1\n\s+\^{6}/);
+  const usage = vigil(['kql', 'explain', '--stage', 'bytecode', query]);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--stage bytecode is not one of syntax, plan, sql/);
+});
