@@ -11,6 +11,7 @@ import { startTestServer, SHARED, WORLD, ws, type TestServer } from '../../serve
 import { readExport, type ExportFile } from '../../server/src/ingest/file-import/read-export.ts';
 import { customSchemaFromFile, prepareRows } from '../../server/src/ingest/file-import/prepare-rows.ts';
 import { findStandardTable } from '../../server/src/logstore/schema.ts';
+import { workspaceCatalog } from '../../server/src/logstore/log-store.ts';
 import type { ImportSummary } from '../src/import-summary.ts';
 
 const VIGIL = fileURLToPath(new URL('../../../bin/vigil.js', import.meta.url));
@@ -39,10 +40,11 @@ const admin = ['--workspace', WORKSPACE, '--tenant', F.tenant, '--username', WOR
 let t: TestServer;
 let tmp: string;
 let workspaceId: string;
+const T = (table: string) => `"${workspaceCatalog(workspaceId)}".main."${table}"`;
 const count = async (table: string): Promise<number> => {
   const exists = (await t.server.services.logStore.tables(workspaceId)).some((x) => x.name.toLowerCase() === table.toLowerCase());
   if (!exists) return 0;
-  const res = await t.server.services.logStore.query(workspaceId, `SELECT count(*) FROM "${table}"`);
+  const res = await t.server.services.logStore.query({ sql: `SELECT count(*) FROM ${T(table)}`, workspaces: [workspaceId] });
   return Number(res.rows[0]![0]);
 };
 
@@ -140,7 +142,7 @@ test('raw lines without a PRI are read as <13> and said so; the human summary na
   assert.match(res.stdout, /2 file\(s\): 0 loaded fully, 2 partly, 0 not loaded; 3 row\(s\) loaded, 2 rejected/);
   assert.equal(await count('Syslog'), before + 1);
   assert.equal(await count('Events_CL'), 1);
-  const rows = await t.server.services.logStore.query(workspaceId, `SELECT ProcessName, ProcessID, Computer FROM "Syslog" WHERE SyslogMessage = 'Accepted password for bob'`);
+  const rows = await t.server.services.logStore.query({ sql: `SELECT ProcessName, ProcessID, Computer FROM ${T('Syslog')} WHERE SyslogMessage = 'Accepted password for bob'`, workspaces: [workspaceId] });
   assert.deepEqual(rows.rows.map((r) => r.map(String)), [['sshd', '12', 'host1']]);
 });
 
@@ -193,7 +195,7 @@ test('the import endpoint is all or nothing per call: a row that does not fit re
   assert.equal(await count('SecurityEvent'), before);
   const ok = await t.request('POST', path, { token, body: [{ TimeGenerated: '2024-05-01T10:00:00.123456Z', Computer: 'a', EventID: '4624' }] });
   assert.deepEqual([ok.status, ok.body], [200, { rows: 1 }]);
-  const stored = await t.server.services.logStore.query(workspaceId, `SELECT epoch_us(TimeGenerated) FROM "SecurityEvent" WHERE Computer = 'a' AND EventID = 4624`);
+  const stored = await t.server.services.logStore.query({ sql: `SELECT epoch_us(TimeGenerated) FROM ${T('SecurityEvent')} WHERE Computer = 'a' AND EventID = 4624`, workspaces: [workspaceId] });
   assert.deepEqual(stored.rows.map((r) => String(r[0])), [String(Date.parse('2024-05-01T10:00:00Z') * 1000 + 123456)]);
   const missing = await t.request('POST', `${WORKSPACE}/tables/Nope_CL/import?api-version=2025-01-01`, { token, body: [] });
   assert.equal(missing.status, 400);

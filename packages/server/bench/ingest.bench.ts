@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbLogStore } from '../src/logstore/duckdb/duckdb-store.ts';
+import { workspaceCatalog } from '../src/logstore/log-store.ts';
 import { VIGIL_BIN as VIGIL, applyEnvironment, childEnv, freePort, startChildServer, stopChildServer } from '../test/child-server.ts';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
@@ -199,10 +200,10 @@ async function main(): Promise<void> {
 
   // --- What the store holds, read back from its files ---
   const store = new DuckDbLogStore(dir);
-  const count = async (ws: string, sql: string) => Number(((await store.query(ws, sql)).rows[0] as [bigint])[0]);
-  const storedSecurityEvents = await count(WS_ID, 'SELECT count(*) FROM SecurityEvent');
-  const storedSyslog = await count(SYSLOG_WS_ID, 'SELECT count(*) FROM Syslog');
-  const storedImported = await count(IMPORT_WS_ID, 'SELECT count(*) FROM SecurityEvent');
+  const count = async (ws: string, table: string) => Number(((await store.query({ sql: `SELECT count(*) FROM "${workspaceCatalog(ws)}".main."${table}"`, workspaces: [ws] })).rows[0] as [bigint])[0]);
+  const storedSecurityEvents = await count(WS_ID, 'SecurityEvent');
+  const storedSyslog = await count(SYSLOG_WS_ID, 'Syslog');
+  const storedImported = await count(IMPORT_WS_ID, 'SecurityEvent');
   await store.close();
 
   // --- DuckDB's own bulk load of the HTTP rows (read_json), same columns, same machine ---

@@ -3,6 +3,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { workspaceCatalog } from '../src/logstore/log-store.ts';
+
+const T = (workspaceId: string, table: string) => `"${workspaceCatalog(workspaceId)}".main."${table}"`;
 
 let t: TestServer;
 let fabrikamWs: string;
@@ -33,7 +36,7 @@ test('an Azure Activity connector copies its subscription\'s activity into Azure
   assert.equal((await t.request('PUT', `/subscriptions/${N.subscription}/resourcegroups/rg-nw-extra?api-version=2025-04-01`, { token: nwAdmin, body: { location: 'westeurope' } })).status, 201);
 
   const rows = await eventually(
-    () => t.server.services.logStore.query(fabrikamWs, `SELECT OperationNameValue, ActivityStatusValue, Caller, Claims_d->>'$.tid', Properties_d->>'$.delegatedThrough' IS NOT NULL, SubscriptionId FROM AzureActivity ORDER BY TimeGenerated`),
+    () => t.server.services.logStore.query({ workspaces: [fabrikamWs], sql: `SELECT OperationNameValue, ActivityStatusValue, Caller, Claims_d->>'$.tid', Properties_d->>'$.delegatedThrough' IS NOT NULL, SubscriptionId FROM ${T(fabrikamWs, 'AzureActivity')} ORDER BY TimeGenerated` }),
     (r) => r.rows.length >= 3,
   );
   const ops = rows.rows.map((r) => `${r[0]} ${r[1]}`);

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { workspaceCatalog } from '../src/logstore/log-store.ts';
 
 let t: TestServer;
 let workspaceId: string;
@@ -30,22 +31,23 @@ function post(body: string, opts: { logType?: string; date?: string; sign?: stri
   if (opts.timeField) headers['time-generated-field'] = opts.timeField;
   return fetch(`${t.url}/api/logs?api-version=2016-04-01`, { method: 'POST', headers, body });
 }
-const rows = async (sql: string) => (await t.server.services.logStore.query(workspaceId, sql)).rows;
+const rows = async (sql: string) => (await t.server.services.logStore.query({ sql, workspaces: [workspaceId] })).rows;
+const T = (table: string) => `"${workspaceCatalog(workspaceId)}".main."${table}"`;
 
 test('records land in <Log-Type>_CL with Log Analytics\' type suffixes, and the table grows new columns', async () => {
   const res = await post(JSON.stringify([
     { Computer: 'fw01', Action: 'deny', Bytes: 1500, Blocked: true, Seen: '2026-11-20T08:00:00Z', Rule: '6e2c1c4e-0f4b-4a31-9d2b-2a2c8d1f3b5e', Meta: { zone: 'dmz' } },
   ]), { timeField: 'Seen' });
   assert.equal(res.status, 200, await res.text());
-  assert.deepEqual(await rows(`SELECT Computer_s, Action_s, Bytes_d, Blocked_b, Rule_g::VARCHAR, Meta_s, strftime(Seen_t, '%Y-%m-%dT%H:%M:%SZ'), strftime(TimeGenerated, '%Y-%m-%dT%H:%M:%SZ'), Type FROM FirewallEvents_CL`),
+  assert.deepEqual(await rows(`SELECT Computer_s, Action_s, Bytes_d, Blocked_b, Rule_g::VARCHAR, Meta_s, strftime(Seen_t, '%Y-%m-%dT%H:%M:%SZ'), strftime(TimeGenerated, '%Y-%m-%dT%H:%M:%SZ'), Type FROM ${T('FirewallEvents_CL')}`),
     [['fw01', 'deny', 1500, true, '6e2c1c4e-0f4b-4a31-9d2b-2a2c8d1f3b5e', '{"zone":"dmz"}', '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z', 'FirewallEvents_CL']]);
   const again = await post(JSON.stringify({ Computer: 'fw02', Port: 443 }));
   assert.equal(again.status, 200);
-  assert.deepEqual(await rows('SELECT Computer_s, Port_d FROM FirewallEvents_CL ORDER BY Computer_s'), [['fw01', null], ['fw02', 443]]);
+  assert.deepEqual(await rows(`SELECT Computer_s, Port_d FROM ${T('FirewallEvents_CL')} ORDER BY Computer_s`), [['fw01', null], ['fw02', 443]]);
 });
 
 test('a forged signature, a wrong key, a stale date and a bad Log-Type are refused; nothing is stored', async () => {
-  const before = await rows('SELECT count(*) FROM FirewallEvents_CL');
+  const before = await rows(`SELECT count(*) FROM ${T('FirewallEvents_CL')}`);
   const forged = await post('[{"Computer":"evil"}]', { sign: Buffer.from('x'.repeat(32)).toString('base64') });
   assert.equal(forged.status, 403);
   assert.equal(((await forged.json()) as { Error: string }).Error, 'InvalidAuthorization');
@@ -59,7 +61,7 @@ test('a forged signature, a wrong key, a stale date and a bad Log-Type are refus
   const broken = await post('[{"Computer": ');
   assert.equal(broken.status, 400);
   assert.equal(((await broken.json()) as { Error: string }).Error, 'InvalidJson');
-  assert.deepEqual(await rows('SELECT count(*) FROM FirewallEvents_CL'), before);
+  assert.deepEqual(await rows(`SELECT count(*) FROM ${T('FirewallEvents_CL')}`), before);
 });
 
 test('a Log Analytics Reader cannot read the shared keys', async () => {

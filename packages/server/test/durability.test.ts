@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbLogStore } from '../src/logstore/duckdb/duckdb-store.ts';
+import { workspaceCatalog } from '../src/logstore/log-store.ts';
 import { applyEnvironment, freePort, startChildServer, stopChildServer } from './child-server.ts';
 
 const TENANT = '0d0d0d0d-0000-4000-8000-000000000001';
@@ -101,6 +102,7 @@ test(`kill -9 during sustained ingestion, ${ROUNDS} times: acknowledged rows sur
 
     // The store opens cleanly after every kill, and holds what was promised.
     const store = new DuckDbLogStore(dir);
+    const table = `"${workspaceCatalog(WS_ID)}".main."Seq_CL"`;
     try {
       // Killed before its first commit, the server never made the table: nothing is stored, so
       // nothing may have been acknowledged either.
@@ -108,9 +110,9 @@ test(`kill -9 during sustained ingestion, ${ROUNDS} times: acknowledged rows sur
         assert.equal(acknowledged.size, 0, `round ${round}: calls were acknowledged but nothing is stored`);
         continue;
       }
-      const [[rows, distinct]] = (await store.query(WS_ID, 'SELECT count(*), count(DISTINCT Seq) FROM Seq_CL')).rows as [bigint, bigint][] as [[bigint, bigint]];
+      const [[rows, distinct]] = (await store.query({ sql: `SELECT count(*), count(DISTINCT Seq) FROM ${table}`, workspaces: [WS_ID] })).rows as [bigint, bigint][] as [[bigint, bigint]];
       assert.equal(rows, distinct, `round ${round}: no row is stored twice`);
-      const perCall = (await store.query(WS_ID, 'SELECT Call, count(*) FROM Seq_CL GROUP BY Call')).rows as [bigint, bigint][];
+      const perCall = (await store.query({ sql: `SELECT Call, count(*) FROM ${table} GROUP BY Call`, workspaces: [WS_ID] })).rows as [bigint, bigint][];
       for (const [call, n] of perCall) assert.equal(Number(n), ROWS_PER_CALL, `round ${round}: call ${call} is stored whole or not at all`);
       const stored = new Set(perCall.map(([call]) => Number(call)));
       const lost = [...acknowledged].filter((c) => !stored.has(c));

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { ClientSecretCredential } from '@azure/identity';
 import { LogsIngestionClient } from '@azure/monitor-ingestion';
 import { startTestServer, ws, type TestServer } from './harness.ts';
+import { workspaceCatalog } from '../src/logstore/log-store.ts';
 
 const TENANT = '51515151-0000-4000-8000-000000000001';
 const SUB = '51515151-0000-4000-8000-0000000000aa';
@@ -69,7 +70,8 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-const count = async (sql: string) => (await t.server.services.logStore.query(workspaceId, sql)).rows;
+const count = async (sql: string) => (await t.server.services.logStore.query({ sql, workspaces: [workspaceId] })).rows;
+const T = (table: string) => `"${workspaceCatalog(workspaceId)}".main."${table}"`;
 
 test('LogsIngestionClient uploads 100,000 rows over HTTPS; every row is in the table with the right types', async () => {
   const credential = new ClientSecretCredential(TENANT, APP.id, APP.secret, { authorityHost: t.url, disableInstanceDiscovery: true });
@@ -86,9 +88,9 @@ test('LogsIngestionClient uploads 100,000 rows over HTTPS; every row is in the t
     Ignored: 'not in the stream',
   }));
   await client.upload(immutableId, STREAM, logs, { maxConcurrency: 2 });
-  assert.deepEqual(await count('SELECT count(*), count(DISTINCT _ItemId), min(Bytes), max(Bytes), sum(CASE WHEN Success THEN 1 ELSE 0 END) FROM AppEvents_CL'),
+  assert.deepEqual(await count(`SELECT count(*), count(DISTINCT _ItemId), min(Bytes), max(Bytes), sum(CASE WHEN Success THEN 1 ELSE 0 END) FROM ${T('AppEvents_CL')}`),
     [[100_000n, 100_000n, 5_000_000_000n, 5_000_099_999n, 50_000n]]);
-  const [row] = await count(`SELECT Computer, EventID, Score, Props->>'$.user' AS u, Props->'$.tags'->>1 AS tag1, strftime(TimeGenerated, '%Y-%m-%dT%H:%M:%SZ'), TenantId, Type, typeof(EventID), typeof(Score) FROM AppEvents_CL WHERE Bytes = 5000000042`);
+  const [row] = await count(`SELECT Computer, EventID, Score, Props->>'$.user' AS u, Props->'$.tags'->>1 AS tag1, strftime(TimeGenerated, '%Y-%m-%dT%H:%M:%SZ'), TenantId, Type, typeof(EventID), typeof(Score) FROM ${T('AppEvents_CL')} WHERE Bytes = 5000000042`);
   assert.deepEqual(row, ['host-42', 4624, 10.5, 'u0', '2', '2026-11-01T00:00:42Z', workspaceId, 'AppEvents_CL', 'INTEGER', 'DOUBLE']);
 });
 
@@ -111,7 +113,7 @@ test('bad input: broken JSON, wrong types, unknown stream and rule, gzip bomb, o
   const token = await t.appToken(TENANT, APP.id, APP.secret, 'https://monitor.azure.com/.default');
   const post = (rawBody: string | Buffer, headers: Record<string, string> = {}, stream = STREAM, id = immutableId) =>
     fetch(`${t.url}/dataCollectionRules/${id}/streams/${stream}?api-version=2023-01-01`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: typeof rawBody === 'string' ? rawBody : new Uint8Array(rawBody) });
-  const before = await count('SELECT count(*) FROM AppEvents_CL');
+  const before = await count(`SELECT count(*) FROM ${T('AppEvents_CL')}`);
 
   const broken = await post('[{"Computer": "a"');
   assert.equal(broken.status, 400);
@@ -136,7 +138,7 @@ test('bad input: broken JSON, wrong types, unknown stream and rule, gzip bomb, o
   const big = await post(Buffer.alloc(10 * 1024 * 1024, 0x20));
   assert.equal(big.status, 413);
 
-  assert.deepEqual(await count('SELECT count(*) FROM AppEvents_CL'), before, 'nothing was stored by the refused calls');
+  assert.deepEqual(await count(`SELECT count(*) FROM ${T('AppEvents_CL')}`), before, 'nothing was stored by the refused calls');
 });
 
 test('data lands only in the rule\'s workspace whatever the payload claims', async () => {
@@ -146,7 +148,7 @@ test('data lands only in the rule\'s workspace whatever the payload claims', asy
     token, body: [{ Computer: 'spoof', TenantId: other, Type: 'SecurityEvent', _ResourceId: '/subscriptions/x' }],
   });
   assert.equal(res.status, 204);
-  assert.deepEqual(await count(`SELECT TenantId, Type, _ResourceId FROM AppEvents_CL WHERE Computer = 'spoof'`), [[workspaceId, 'AppEvents_CL', null]]);
+  assert.deepEqual(await count(`SELECT TenantId, Type, _ResourceId FROM ${T('AppEvents_CL')} WHERE Computer = 'spoof'`), [[workspaceId, 'AppEvents_CL', null]]);
   assert.deepEqual(await t.server.services.logStore.tables(other), [], 'the other workspace received nothing');
 });
 

@@ -9,6 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { eventually, startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { workspaceCatalog } from '../src/logstore/log-store.ts';
 
 const run = promisify(execFile);
 let t: TestServer;
@@ -30,7 +31,8 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-const query = async (sql: string) => (await t.server.services.logStore.query(workspaceId, sql)).rows;
+const query = async (sql: string) => (await t.server.services.logStore.query({ sql, workspaces: [workspaceId] })).rows;
+const T = (table: string) => `"${workspaceCatalog(workspaceId)}".main."${table}"`;
 const sendTcp = (port: number, data: string | Buffer) => new Promise<void>((resolve, reject) => {
   const s = tcpConnect(port, '127.0.0.1', () => s.end(data));
   s.on('close', () => resolve());
@@ -41,7 +43,7 @@ test('logger (util-linux) sends RFC 3164 over UDP and RFC 5424 over TCP; rows ar
   await run('logger', ['-d', '-n', '127.0.0.1', '-P', String(ports['sys-udp']), '--rfc3164', '-p', 'auth.warning', '-t', 'sshd', '--id=4242', 'Failed password for root from 203.0.113.9 port 22 ssh2']);
   await run('logger', ['-T', '-n', '127.0.0.1', '-P', String(ports['sys-tcp']), '--rfc5424', '-p', 'local4.err', '-t', 'app', '--sd-id', 'origin@32473', '--sd-param', 'ip="10.0.0.9"', 'disk almost full']);
   const rows = await eventually(
-    () => query(`SELECT Facility, SeverityLevel, ProcessName, ProcessID, SyslogMessage, HostIP FROM Syslog ORDER BY ProcessName`),
+    () => query(`SELECT Facility, SeverityLevel, ProcessName, ProcessID, SyslogMessage, HostIP FROM ${T('Syslog')} ORDER BY ProcessName`),
     (r) => r.length >= 2, 'two syslog rows');
   assert.deepEqual(rows[0]!.slice(0, 4), ['local4', 'err', 'app', null]);
   assert.match(String(rows[0]![4]), /disk almost full/);
@@ -61,7 +63,7 @@ test('CEF over TLS, octet-counted, lands in CommonSecurityLog with the header an
     socket.on('error', reject);
   });
   const [row] = await eventually(
-    () => query(`SELECT DeviceVendor, DeviceProduct, DeviceEventClassID, Activity, LogSeverity, SourceIP, DestinationIP, SourcePort, DestinationPort, Protocol, DeviceAction, SourceUserName, DeviceCustomString1Label, DeviceCustomString1, Message, AdditionalExtensions, Computer FROM CommonSecurityLog`),
+    () => query(`SELECT DeviceVendor, DeviceProduct, DeviceEventClassID, Activity, LogSeverity, SourceIP, DestinationIP, SourcePort, DestinationPort, Protocol, DeviceAction, SourceUserName, DeviceCustomString1Label, DeviceCustomString1, Message, AdditionalExtensions, Computer FROM ${T('CommonSecurityLog')}`),
     (r) => r.length >= 1, 'a CEF row');
   assert.deepEqual(row, ['Palo Alto Networks', 'PAN-OS', 'TRAFFIC', 'end', '3', '10.1.1.5', '198.51.100.7', 51515, 443, 'TCP', 'allow', 'alice', 'Rule', 'allow-web', 'a message with = escaped= and spaces', 'custom1=kept', 'fw01']);
 });
@@ -69,8 +71,8 @@ test('CEF over TLS, octet-counted, lands in CommonSecurityLog with the header an
 test('Node sockets: many RFC 3164 lines over one TCP connection, newline framed, each stored once', async () => {
   const lines = Array.from({ length: 2000 }, (_, i) => `<38>Nov 27 10:00:00 web01 nginx[77]: request ${i}`).join('\n') + '\n';
   await sendTcp(ports['sys-tcp']!, lines);
-  await eventually(() => query(`SELECT count(*) FROM Syslog WHERE ProcessName = 'nginx'`), (r) => Number(r[0]![0]) === 2000, '2000 nginx rows');
-  assert.deepEqual(await query(`SELECT count(DISTINCT SyslogMessage), min(ProcessID), max(ProcessID) FROM Syslog WHERE ProcessName = 'nginx'`), [[2000n, 77, 77]], 'each line once, none merged or split');
+  await eventually(() => query(`SELECT count(*) FROM ${T('Syslog')} WHERE ProcessName = 'nginx'`), (r) => Number(r[0]![0]) === 2000, '2000 nginx rows');
+  assert.deepEqual(await query(`SELECT count(DISTINCT SyslogMessage), min(ProcessID), max(ProcessID) FROM ${T('Syslog')} WHERE ProcessName = 'nginx'`), [[2000n, 77, 77]], 'each line once, none merged or split');
 });
 
 test('binary garbage on the TCP port and invalid UDP datagrams are counted as drops; good data still flows', async () => {
@@ -78,7 +80,7 @@ test('binary garbage on the TCP port and invalid UDP datagrams are counted as dr
   const udp = createSocket('udp4');
   await new Promise<void>((resolve) => udp.send(Buffer.from('no priority at all'), ports['sys-udp']!, '127.0.0.1', () => resolve()));
   udp.close();
-  await eventually(() => query(`SELECT count(*) FROM Syslog WHERE SyslogMessage = 'garbage survived'`), (r) => Number(r[0]![0]) === 1, 'the good line after the garbage');
+  await eventually(() => query(`SELECT count(*) FROM ${T('Syslog')} WHERE SyslogMessage = 'garbage survived'`), (r) => Number(r[0]![0]) === 1, 'the good line after the garbage');
   const status = await eventually(
     () => t.request('GET', `${WS}/providers/Microsoft.SecurityInsights/dataConnectors/sys-udp?api-version=2024-09-01`, { token: owner }),
     (r) => (r.body.properties.connectivity.days[0]?.dropped ?? 0) >= 1, 'a counted UDP drop');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { openDatabase, type OpenedDatabase } from '../db/database.ts';
 import { DuckDbLogStore } from '../logstore/duckdb/duckdb-store.ts';
+import { workspaceCatalog } from '../logstore/log-store.ts';
 import { applyEnvironmentText } from '../bootstrap/apply-environment.ts';
 import { findStandardTable, withSystemColumns } from '../logstore/schema.ts';
 import { runRetention } from './retention.ts';
@@ -15,6 +16,7 @@ let opened: OpenedDatabase;
 let store: DuckDbLogStore;
 const NOW = new Date('2026-11-27T12:00:00Z');
 const WS = '77777777-0000-4000-8000-000000000001';
+const T = (table: string) => `"${workspaceCatalog(WS)}".main."${table}"`;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-retention-'));
   opened = await openDatabase(':memory:');
@@ -43,6 +45,6 @@ test('rows older than the workspace retention are purged; a table\'s own retenti
   await opened.db.insertInto('log_tables').values({ id: `${WS}/keep_cl`, workspace_id: WS, name: 'Keep_CL', kind: 'custom', columns: JSON.stringify([{ name: 'X', type: 'string' }]), retention_days: 90, total_retention_days: 365, plan: 'Analytics', etag: 'e', created_at: NOW.toISOString(), updated_at: NOW.toISOString() }).execute();
   const results = await runRetention({ db: opened.db, logStore: store, now: () => NOW, log: pino({ level: 'silent' }) });
   assert.deepEqual(results.map((r) => [r.table, r.retentionDays, r.deleted]).sort(), [['Keep_CL', 365, 1], ['Syslog', 30, 1]]);
-  assert.deepEqual((await store.query(WS, 'SELECT SyslogMessage FROM Syslog')).rows, [['recent']]);
-  assert.deepEqual((await store.query(WS, 'SELECT X FROM Keep_CL')).rows, [['kept by its table retention']]);
+  assert.deepEqual((await store.query({ sql: `SELECT SyslogMessage FROM ${T('Syslog')}`, workspaces: [WS] })).rows, [['recent']]);
+  assert.deepEqual((await store.query({ sql: `SELECT X FROM ${T('Keep_CL')}`, workspaces: [WS] })).rows, [['kept by its table retention']]);
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { openDatabase, type OpenedDatabase } from '../db/database.ts';
 import { DuckDbLogStore } from '../logstore/duckdb/duckdb-store.ts';
+import { workspaceCatalog } from '../logstore/log-store.ts';
 import { findStandardTable } from '../logstore/schema.ts';
 import { Ingestor } from './ingestor.ts';
 import { typeRows } from './type-rows.ts';
@@ -33,6 +34,6 @@ test('each closed hour becomes one Usage row per table, in MB, once', async () =
   clock = new Date('2026-11-27T11:01:00Z');
   assert.equal(await materializeUsage({ db: opened.db, logStore: store, now: () => clock }), 1);
   assert.equal(await materializeUsage({ db: opened.db, logStore: store, now: () => clock }), 0, 'written once');
-  const usage = await store.query(WS, "SELECT DataType, Quantity, QuantityUnit, IsBillable, strftime(StartTime, '%H:%M'), strftime(EndTime, '%H:%M') FROM Usage");
+  const usage = await store.query({ sql: `SELECT DataType, Quantity, QuantityUnit, IsBillable, strftime(StartTime, '%H:%M'), strftime(EndTime, '%H:%M') FROM "${workspaceCatalog(WS)}".main."Usage"`, workspaces: [WS] });
   assert.deepEqual(usage.rows, [['Syslog', 2, 'MBytes', true, '10:00', '11:00']]);
 });

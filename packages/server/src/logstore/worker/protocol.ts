@@ -1,5 +1,6 @@
 // Messages between the server's main thread and the log store's worker thread.
 import type { LogStore } from '../log-store.ts';
+import type { DuckDbLogStoreOptions } from '../duckdb/duckdb-store.ts';
 
 export interface StoreRequest {
   id: number;
@@ -13,5 +14,5 @@ export type StoreResponse =
 
 export interface WorkerData {
   dataDir: string;
-  memoryLimit: string;
+  options: DuckDbLogStoreOptions;
 }

@@ -1,12 +1,12 @@
-// The log store's thread: it owns every DuckDB instance of the process and runs the appends,
+// The log store's thread: it owns the DuckDB instance of the process and runs the appends,
 // so that writing rows (one native call per value) does not compete with HTTP, TLS, parsing
 // and typing on the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuckDbLogStore } from '../duckdb/duckdb-store.ts';
 import type { StoreRequest, StoreResponse, WorkerData } from './protocol.ts';
 
-const { dataDir, memoryLimit } = workerData as WorkerData;
-const store = new DuckDbLogStore(dataDir, { memoryLimit });
+const { dataDir, options } = workerData as WorkerData;
+const store = new DuckDbLogStore(dataDir, options);
 const port = parentPort!;
 
 port.on('message', (request: StoreRequest) => {
