@@ -1,10 +1,13 @@
 // Loads every family of the catalogue and answers the lowering stage's questions.
 import './operators.ts';
 import './string.ts';
+import './regex.ts';
 import './datetime.ts';
+import './format.ts';
 import './math.ts';
 import './conversion.ts';
 import './dynamic.ts';
+import './url.ts';
 import './conditional.ts';
 import './ip.ts';
 import './hash.ts';

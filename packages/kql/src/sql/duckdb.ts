@@ -4,6 +4,7 @@ import type { SqlArg } from '../functions/registry.ts';
 import type { Scalar } from '../plan/nodes.ts';
 import type { KqlColumn, KqlType } from '../types.ts';
 import type { Dialect } from './compiler.ts';
+import { datetimeText, jsonText, parseDatetimeText, parseLongText, parseRealText, parseTimespanText, realText, timespanText } from './duckdb-text.ts';
 
 const TYPES: Record<KqlType, string> = {
   bool: 'BOOLEAN', datetime: 'TIMESTAMP', dynamic: 'JSON', guid: 'UUID', int: 'INTEGER', long: 'BIGINT',
@@ -24,28 +25,6 @@ export function timestampLiteral(micros: bigint): string {
   const year = date.getUTCFullYear();
   if (year < 1 || year > 9999) return 'CAST(NULL AS TIMESTAMP)';
   return `TIMESTAMP '${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(rest).padStart(3, '0')}'`;
-}
-
-/** A timespan in ticks as Kusto prints it: [-][d.]hh:mm:ss[.fffffff]. SQL expression. */
-function timespanText(ticks: string): string {
-  const t = `abs(${ticks})`;
-  const days = `(${t} // 864000000000)`;
-  const h = `lpad(CAST((${t} // 36000000000) % 24 AS VARCHAR), 2, '0')`;
-  const m = `lpad(CAST((${t} // 600000000) % 60 AS VARCHAR), 2, '0')`;
-  const s = `lpad(CAST((${t} // 10000000) % 60 AS VARCHAR), 2, '0')`;
-  const f = `(${t} % 10000000)`;
-  return `CASE WHEN ${ticks} IS NULL THEN NULL ELSE (CASE WHEN ${ticks} < 0 THEN '-' ELSE '' END) || (CASE WHEN ${days} > 0 THEN CAST(${days} AS VARCHAR) || '.' ELSE '' END) || ${h} || ':' || ${m} || ':' || ${s} || (CASE WHEN ${f} > 0 THEN '.' || lpad(CAST(${f} AS VARCHAR), 7, '0') ELSE '' END) END`;
-}
-
-/** A datetime as Kusto's tostring prints it: 2024-01-02T03:04:05Z, or with 7 fraction digits. */
-function datetimeText(ts: string): string {
-  const us = `(epoch_us(${ts}) % 1000000 + 1000000) % 1000000`;
-  return `CASE WHEN ${ts} IS NULL THEN NULL ELSE strftime(${ts}, '%Y-%m-%dT%H:%M:%S') || (CASE WHEN ${us} > 0 THEN '.' || lpad(CAST(${us} AS VARCHAR), 6, '0') || '0' ELSE '' END) || 'Z' END`;
-}
-
-/** A real as Kusto prints it: integral values without a fraction (1, not 1.0). */
-function realText(x: string): string {
-  return `CASE WHEN isfinite(${x}) AND ${x} = trunc(${x}) AND abs(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) WHEN isnan(${x}) THEN 'NaN' WHEN ${x} = 'Infinity'::DOUBLE THEN 'Infinity' WHEN ${x} = '-Infinity'::DOUBLE THEN '-Infinity' ELSE CAST(${x} AS VARCHAR) END`;
 }
 
 export const duckdb: Dialect = {
@@ -95,10 +74,10 @@ export const duckdb: Dialect = {
     const from = arg.type;
     if (from === to) return x;
     if (from === 'dynamic') {
-      // A dynamic value converts through its JSON text; strings unquoted.
-      const text = `json_extract_string(${x}, '$')`;
-      if (to === 'string') return `coalesce(${text}, '')`;
-      return duckdb.convert({ ...arg, sql: text, type: 'string' }, to);
+      // A dynamic value converts through its text (strings unquoted, reals as tostring prints them).
+      if (to === 'string') return `coalesce(${jsonText(x)}, '')`;
+      if (to === 'bool') return `(CASE json_type(${x}) WHEN 'BOOLEAN' THEN CAST(${x} AS BOOLEAN) WHEN 'VARCHAR' THEN ${duckdb.convert({ ...arg, sql: `json_extract_string(${x}, '$')`, type: 'string' }, 'bool')} WHEN 'NULL' THEN NULL ELSE TRY_CAST(CAST(${x} AS DOUBLE) <> 0 AS BOOLEAN) END)`;
+      return duckdb.convert({ ...arg, sql: `json_extract_string(${x}, '$')`, type: 'string' }, to);
     }
     switch (to) {
       case 'string':
@@ -110,33 +89,38 @@ export const duckdb: Dialect = {
       case 'long': case 'int': {
         const t = TYPES[to];
         if (from === 'real' || from === 'decimal') return `TRY_CAST(trunc(${x}) AS ${t})`;
-        if (from === 'string') return `TRY_CAST(TRY_CAST(trim(${x}) AS DOUBLE) AS ${t})`;
+        if (from === 'string') return to === 'long' ? parseLongText(x) : `TRY_CAST(${parseLongText(x)} AS INTEGER)`;
         if (from === 'bool') return `CAST(${x} AS ${t})`;
-        if (from === 'datetime') return `CAST(epoch_us(${x}) * 10 + 621355968000000000 AS ${t})`;
+        if (from === 'datetime') return `TRY_CAST(epoch_us(${x}) * 10 + 621355968000000000 AS ${t})`;
         return `TRY_CAST(${x} AS ${t})`;
       }
       case 'real': case 'decimal':
-        if (from === 'string') return `TRY_CAST(trim(${x}) AS DOUBLE)`;
-        if (from === 'timespan') return `CAST(${x} AS DOUBLE)`;
+        if (from === 'string') return parseRealText(x);
+        if (from === 'datetime') return `CAST(epoch_us(${x}) * 10 + 621355968000000000 AS DOUBLE)`;
         return `TRY_CAST(${x} AS DOUBLE)`;
       case 'bool':
-        if (from === 'string') return `CASE lower(trim(${x})) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE WHEN '1' THEN TRUE WHEN '0' THEN FALSE ELSE NULL END`;
+        if (from === 'string') return `(CASE lower(trim(${x})) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE WHEN '1' THEN TRUE WHEN '0' THEN FALSE END)`;
         return `TRY_CAST(${x} <> 0 AS BOOLEAN)`;
       case 'datetime':
-        if (from === 'string') return `timezone('UTC', TRY_CAST(${x} AS TIMESTAMPTZ))`;
-        if (from === 'long' || from === 'int') return `make_timestamp(CAST((${x} - 621355968000000000) // 10 AS BIGINT))`;
+        if (from === 'string') return parseDatetimeText(x);
+        // A number is ticks (100 ns) since 0001-01-01.
+        if (from === 'long' || from === 'int' || from === 'real' || from === 'decimal') return `make_timestamp(CAST((${x} - 621355968000000000) // 10 AS BIGINT))`;
         return `TRY_CAST(${x} AS TIMESTAMP)`;
       case 'timespan':
         if (from === 'long' || from === 'int') return `CAST(${x} AS BIGINT)`;
-        if (from === 'real' || from === 'decimal') return `CAST(round(${x}) AS BIGINT)`;
+        if (from === 'real' || from === 'decimal') return `TRY_CAST(round(${x}) AS BIGINT)`;
+        if (from === 'string') return parseTimespanText(x);
         return `CAST(NULL AS BIGINT)`;
       case 'guid':
-        return `TRY_CAST(${x} AS UUID)`;
+        if (from === 'string') return `TRY_CAST(trim(${x}) AS UUID)`;
+        return `CAST(NULL AS UUID)`;
       case 'dynamic':
-        if (from === 'string') return `CASE WHEN json_valid(${x}) THEN CAST(${x} AS JSON) ELSE to_json(${x}) END`;
+        // Text that is not JSON is a dynamic string (parse_json of a plain word).
+        if (from === 'string') return `(CASE WHEN json_valid(${x}) THEN CAST(${x} AS JSON) ELSE to_json(${x}) END)`;
         if (from === 'datetime') return `to_json(${datetimeText(x)})`;
         if (from === 'timespan') return `to_json(${timespanText(x)})`;
         if (from === 'guid') return `to_json(CAST(${x} AS VARCHAR))`;
+        if (from === 'real' || from === 'decimal') return `(CASE WHEN isfinite(${x}) THEN to_json(${x}) WHEN ${x} IS NOT NULL THEN to_json(${realText(x)}) END)`;
         return `to_json(${x})`;
     }
   },

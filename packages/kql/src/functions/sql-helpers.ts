@@ -1,0 +1,59 @@
+// SQL building blocks the families share: Kusto's conversions of arguments, dynamic arrays as
+// DuckDB lists, and constant arguments. Lambda parameters are named __x (never a column of a
+// KQL table), so that a template's lambda cannot capture a column an argument refers to.
+import type { LiteralValue } from '../plan/nodes.ts';
+import { literalOf, type SqlArg, type SqlContext } from './registry.ts';
+
+/** The argument as a string, with Kusto's tostring rules. */
+export const text = (a: SqlArg, c: SqlContext): string => c.convert(a, 'string');
+
+/** The argument as a dynamic (JSON) value. */
+export const dyn = (a: SqlArg, c: SqlContext): string => c.convert(a, 'dynamic');
+
+/** The argument as a long (BIGINT). */
+export const long = (a: SqlArg, c: SqlContext): string => c.convert(a, 'long');
+
+/** The argument as a real (DOUBLE). */
+export const real = (a: SqlArg, c: SqlContext): string => c.convert(a, 'real');
+
+/** A dynamic value's elements as a JSON[] list; NULL when it is not an array. */
+export const jsonList = (d: string): string => `(CASE WHEN json_type(${d}) = 'ARRAY' THEN CAST(${d} AS JSON[]) END)`;
+
+/** A JSON[] list (SQL NULL elements are JSON null) as a dynamic array. */
+export const listJson = (list: string): string => `CAST(to_json(${list}) AS JSON)`;
+
+/** A JSON element (or SQL NULL) as Kusto's tostring of a dynamic value: strings unquoted, null as "". */
+export const elementText = (e: string): string => `coalesce(json_extract_string(${e}, '$'), '')`;
+
+/**
+ * Distinct elements in order of first appearance (Kusto's sets keep that order), in O(n log n):
+ * sort (value, position) pairs, keep the first of each run of equal values, sort back by position.
+ * The one-element list binds the sorted list to a lambda parameter so it is computed once.
+ */
+export const distinctInOrder = (list: string): string => `list_transform([list_sort(list_transform(${list}, (__v, __i) -> {'v': __v, 'i': __i}))], __sl -> list_transform(list_sort(list_transform(list_filter(__sl, (__s, __j) -> __j = 1 OR __s.v IS DISTINCT FROM __sl[__j - 1].v), __s -> {'i': __s.i, 'v': __s.v})), __t -> __t.v))[1]`;
+
+/** A constant argument's value; a non-constant one is refused (the SQL needs it when compiling). */
+export function constant(arg: SqlArg | undefined, c: SqlContext, what: string): LiteralValue | undefined {
+  if (arg === undefined) return undefined;
+  const v = literalOf(arg);
+  if (v === undefined) return c.unsupported(`${what} with a computed value`, `Write ${what} as a literal.`);
+  return v;
+}
+
+/** A constant string argument (case kinds, format strings, units). */
+export function constantText(arg: SqlArg | undefined, c: SqlContext, what: string): string | undefined {
+  const v = constant(arg, c, what);
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+/** The elements of a literal dynamic array argument, or undefined when it is not one. */
+export function literalArray(arg: SqlArg | undefined): unknown[] | undefined {
+  if (arg === undefined || arg.type !== 'dynamic') return undefined;
+  const v = literalOf(arg);
+  if (typeof v !== 'string') return undefined;
+  const parsed = JSON.parse(v) as unknown;
+  return Array.isArray(parsed) ? parsed : undefined;
+}
+
+/** A JSON text as a SQL JSON literal. */
+export const jsonLiteral = (value: unknown, c: SqlContext): string => `CAST(${c.str(JSON.stringify(value))} AS JSON)`;

@@ -1,0 +1,81 @@
+// Kusto's text forms of values, as DuckDB SQL: how tostring prints datetimes, timespans and
+// reals, and how todatetime / totimespan / todouble read text. Each function takes and returns
+// SQL expression text; NULL in gives NULL out.
+
+/** ticks -> [-][d.]hh:mm:ss[.fffffff] (Kusto's "c" format). */
+export function timespanText(ticks: string): string {
+  const t = `abs(${ticks})`;
+  const days = `(${t} // 864000000000)`;
+  const h = `lpad(CAST((${t} // 36000000000) % 24 AS VARCHAR), 2, '0')`;
+  const m = `lpad(CAST((${t} // 600000000) % 60 AS VARCHAR), 2, '0')`;
+  const s = `lpad(CAST((${t} // 10000000) % 60 AS VARCHAR), 2, '0')`;
+  const f = `(${t} % 10000000)`;
+  return `CASE WHEN ${ticks} IS NULL THEN NULL ELSE (CASE WHEN ${ticks} < 0 THEN '-' ELSE '' END) || (CASE WHEN ${days} > 0 THEN CAST(${days} AS VARCHAR) || '.' ELSE '' END) || ${h} || ':' || ${m} || ':' || ${s} || (CASE WHEN ${f} > 0 THEN '.' || lpad(CAST(${f} AS VARCHAR), 7, '0') ELSE '' END) END`;
+}
+
+/** TIMESTAMP -> 2024-01-02T03:04:05.0000000Z: tostring always prints seven fraction digits. */
+export function datetimeText(ts: string): string {
+  const us = `((epoch_us(${ts}) % 1000000 + 1000000) % 1000000)`;
+  return `CASE WHEN ${ts} IS NULL THEN NULL ELSE strftime(${ts}, '%Y-%m-%dT%H:%M:%S') || '.' || lpad(CAST(${us} AS VARCHAR), 6, '0') || '0Z' END`;
+}
+
+/** DOUBLE -> .NET's shortest round-trip text: integral values without a fraction, exponents as E+15. */
+export function realText(x: string): string {
+  return `CASE WHEN isfinite(${x}) AND ${x} = trunc(${x}) AND abs(${x}) < 1e15 THEN CAST(CAST(${x} AS BIGINT) AS VARCHAR) WHEN isnan(${x}) THEN 'NaN' WHEN ${x} = 'Infinity'::DOUBLE THEN 'Infinity' WHEN ${x} = '-Infinity'::DOUBLE THEN '-Infinity' ELSE upper(CAST(${x} AS VARCHAR)) END`;
+}
+
+/** A JSON value's text as tostring gives it: strings unquoted, reals as reals print, null as NULL. */
+export function jsonText(j: string): string {
+  return `CASE json_type(${j}) WHEN 'VARCHAR' THEN json_extract_string(${j}, '$') WHEN 'DOUBLE' THEN ${realText(`CAST(${j} AS DOUBLE)`)} WHEN 'NULL' THEN NULL ELSE CAST(${j} AS VARCHAR) END`;
+}
+
+const ISO_DATE = String.raw`^\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$`;
+const ISO_ZONED = String.raw`^\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$`;
+
+/** RFC 822 / RFC 850 forms (with or without weekday, seconds, 2- or 4-digit years) in UTC. */
+const RFC_FORMATS = ['%a, %d %b %y %H:%M:%S', '%a, %d %b %y %H:%M', '%d %b %y %H:%M:%S', '%d %b %y %H:%M',
+  '%a, %d %b %Y %H:%M:%S', '%a, %d %b %Y %H:%M', '%d %b %Y %H:%M:%S', '%d %b %Y %H:%M',
+  '%A, %d-%b-%y %H:%M:%S', '%A, %d-%b-%y %H:%M', '%d-%b-%y %H:%M:%S', '%d-%b-%y %H:%M'];
+
+/**
+ * text -> TIMESTAMP (UTC) with todatetime's accepted forms: ISO 8601 (T or space, optional
+ * seconds and fraction, Z or an offset; no zone means UTC) and RFC 822 / 850 with GMT, UT, UTC,
+ * Z or no zone. Anything else is null.
+ */
+export function parseDatetimeText(x: string): string {
+  const t = `trim(${x})`;
+  const noZone = `regexp_replace(${t}, '\\s+(GMT|UTC|UT|Z)$', '')`;
+  const formats = `[${RFC_FORMATS.map((f) => `'${f}'`).join(', ')}]`;
+  return `(CASE WHEN regexp_matches(${t}, '${ISO_DATE}') THEN TRY_CAST(${t} AS TIMESTAMP)`
+    + ` WHEN regexp_matches(${t}, '${ISO_ZONED}') THEN timezone('UTC', TRY_CAST(${t} AS TIMESTAMPTZ))`
+    + ` WHEN regexp_matches(${t}, '^[A-Za-z]{3,9},?\\s|^\\d{1,2}[\\s-][A-Za-z]{3}') THEN try_strptime(${noZone}, ${formats}) END)`;
+}
+
+const TIMESPAN_CLOCK = String.raw`^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$`;
+const TIMESPAN_UNITS: [string, string][] = [
+  ['d|day|days', '864000000000'], ['h|hr|hrs|hour|hours', '36000000000'], ['m|min|minute|minutes', '600000000'],
+  ['s|sec|second|seconds', '10000000'], ['ms|milli|millis|millisecond|milliseconds', '10000'],
+  ['microsecond|microseconds|micro|micros', '10'], ['tick|ticks', '1'],
+];
+
+/** text -> ticks with totimespan's forms: [-][d.]hh:mm[:ss[.fffffff]] and 1.5d, 30m, 100ms. */
+export function parseTimespanText(x: string): string {
+  const t = `trim(${x})`;
+  const clock = `regexp_extract(${t}, '${TIMESPAN_CLOCK}', ['sign', 'd', 'h', 'm', 's', 'f'])`;
+  const part = (name: string) => `coalesce(TRY_CAST(nullif(${clock}.${name}, '') AS BIGINT), 0)`;
+  const clockTicks = `(${part('d')} * 864000000000 + ${part('h')} * 36000000000 + ${part('m')} * 600000000 + ${part('s')} * 10000000 + coalesce(TRY_CAST(nullif(rpad(${clock}.f, 7, '0'), '0000000') AS BIGINT), 0))`;
+  const unitCases = TIMESPAN_UNITS.map(([names, ticks]) => `WHEN regexp_matches(${t}, '^-?\\d+(\\.\\d+)?\\s*(${names})$') THEN CAST(round(TRY_CAST(regexp_extract(${t}, '^(-?\\d+(\\.\\d+)?)', 1) AS DOUBLE) * ${ticks}) AS BIGINT)`).join(' ');
+  return `(CASE WHEN regexp_matches(${t}, '${TIMESPAN_CLOCK}') THEN (CASE WHEN ${clock}.sign = '-' THEN -1 ELSE 1 END) * ${clockTicks} ${unitCases} END)`;
+}
+
+/** text -> DOUBLE: decimal and exponent forms, NaN and ±Infinity; anything else is null. */
+export function parseRealText(x: string): string {
+  const t = `trim(${x})`;
+  return `(CASE WHEN regexp_matches(${t}, '^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$') THEN TRY_CAST(${t} AS DOUBLE) WHEN lower(${t}) IN ('nan', 'infinity', '+infinity', '-infinity') THEN TRY_CAST(${t} AS DOUBLE) END)`;
+}
+
+/** text -> BIGINT: an integer, or a decimal truncated towards zero ("12.7" is 12); out of range is null. */
+export function parseLongText(x: string): string {
+  const t = `trim(${x})`;
+  return `(CASE WHEN regexp_matches(${t}, '^[+-]?\\d+$') THEN TRY_CAST(${t} AS BIGINT) ELSE TRY_CAST(trunc(${parseRealText(x)}) AS BIGINT) END)`;
+}
