@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyzeQuery, KqlError, planQuery, printPlan, printSyntax, sqlOf, type CompileEnv, type TableDef, type WorkspaceDef } from '../../kql/src/index.ts';
+import { catalogue } from '../../kql/src/functions/catalog.ts';
 import { standardTables } from '../../server/src/logstore/schema.ts';
 import { ConfigError } from '../../server/src/config.ts';
 
@@ -69,5 +70,19 @@ export function registerKqlCommand(program: Command): void {
         process.stderr.write(`vigil: the query is not accepted (${error.kind})\n${formatKqlError(error, text)}\n`);
         process.exit(EXIT_QUERY_ERROR);
       }
+    });
+  kql
+    .command('functions')
+    .description('List the scalar functions, operators and aggregates the compiler implements (anything else is refused with a coded error).')
+    .option('--json', 'print as JSON')
+    .action((options: { json?: boolean }) => {
+      const { scalars, aggregates } = catalogue();
+      const operators = scalars.filter((n) => n.startsWith('op:')).map((n) => n.slice(3));
+      const functions = scalars.filter((n) => !n.startsWith('op:') && !n.startsWith('__') && n !== 'convert' && !n.startsWith('dyn_'));
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ operators, functions, aggregates })}\n`);
+        return;
+      }
+      process.stdout.write(`Operators (${operators.length}): ${operators.join(' ')}\n\nScalar functions (${functions.length}):\n${functions.join(' ')}\n\nAggregates (${aggregates.length}):\n${aggregates.join(' ')}\n`);
     });
 }

@@ -106,3 +106,17 @@ test('vigil kql explain prints each stage, and a refused query exits 4 with the 
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--stage bytecode is not one of syntax, plan, sql/);
 });
+
+test('vigil kql functions lists the catalogue, the same list the compiler accepts', () => {
+  const out = vigil(['kql', 'functions', '--json']);
+  assert.equal(out.status, 0, out.stderr);
+  const list = JSON.parse(out.stdout) as { operators: string[]; functions: string[]; aggregates: string[] };
+  assert.ok(list.operators.includes('has') && list.operators.includes('!in~'));
+  assert.ok(list.functions.includes('tostring') && !list.functions.includes('convert'));
+  assert.ok(list.aggregates.includes('dcount'));
+  // Something the catalogue lacks is refused by the compiler with its coded error.
+  const missing = vigil(['kql', 'explain', 'print x = geo_point_to_s2cell(1.0, 2.0)']);
+  assert.equal(missing.status, 4);
+  assert.match(missing.stderr, /VQ001 The function 'geo_point_to_s2cell' is not supported/);
+  assert.ok(!list.functions.includes('geo_point_to_s2cell'));
+});
