@@ -35,3 +35,12 @@ test('bad settings are refused, naming the setting', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('query limits: defaults as Log Analytics, settable by variable, the default time limit within the maximum', () => {
+  const config = resolveConfig();
+  assert.deepEqual([config.queryMaxRows, config.queryMaxBytes, config.queryTimeoutSeconds, config.queryMaxTimeoutSeconds], [500_000, 64 * 1024 * 1024, 180, 600]);
+  const env = configFromEnvironment({ VIGIL_QUERY_MAX_ROWS: '1000', VIGIL_QUERY_MAX_BYTES: '2048', VIGIL_QUERY_TIMEOUT_SECONDS: '30', VIGIL_QUERY_MAX_TIMEOUT_SECONDS: '60' });
+  assert.deepEqual(env, { queryMaxRows: 1000, queryMaxBytes: 2048, queryTimeoutSeconds: 30, queryMaxTimeoutSeconds: 60 });
+  assert.throws(() => resolveConfig({ queryTimeoutSeconds: 900 }), (e: unknown) => e instanceof ConfigError && /queryTimeoutSeconds \(900\) is above queryMaxTimeoutSeconds \(600\)/.test(e.message));
+  assert.throws(() => resolveConfig({ queryMaxRows: 0 }), (e: unknown) => e instanceof ConfigError && /queryMaxRows/.test(e.message));
+});

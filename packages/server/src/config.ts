@@ -28,6 +28,14 @@ const ConfigSchema = z
     maxBodyBytes: z.number().int().positive(),
     /** Lifetime of issued access tokens, in seconds (Entra ID issues 60-90 minute tokens). */
     tokenLifetimeSeconds: z.number().int().min(60).max(86_400),
+    /** Log Analytics query API: rows of one result at most (Log Analytics: 500,000); past it the answer is partial. */
+    queryMaxRows: z.number().int().positive(),
+    /** Bytes of one result at most (Log Analytics: about 64 MB); past it the answer is partial. */
+    queryMaxBytes: z.number().int().positive(),
+    /** A query's time limit when the request asks for none (Log Analytics: 3 minutes). */
+    queryTimeoutSeconds: z.number().int().positive(),
+    /** The most a request may ask for with `Prefer: wait=N` (Log Analytics: 10 minutes). */
+    queryMaxTimeoutSeconds: z.number().int().positive(),
   })
   .strict();
 
@@ -41,6 +49,10 @@ export const DEFAULTS: VigilConfig = {
   logLevel: 'info',
   maxBodyBytes: 4 * 1024 * 1024,
   tokenLifetimeSeconds: 3600,
+  queryMaxRows: 500_000,
+  queryMaxBytes: 64 * 1024 * 1024,
+  queryTimeoutSeconds: 180,
+  queryMaxTimeoutSeconds: 600,
 };
 
 export type ConfigOverrides = Partial<Omit<VigilConfig, 'tls'>> & { tls?: VigilConfig['tls'] };
@@ -54,6 +66,10 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (env.VIGIL_PUBLIC_URL) out.publicUrl = env.VIGIL_PUBLIC_URL;
   if (env.VIGIL_LOG_LEVEL) out.logLevel = env.VIGIL_LOG_LEVEL as VigilConfig['logLevel'];
   if (env.VIGIL_MAX_BODY_BYTES) out.maxBodyBytes = parseIntegerVariable('VIGIL_MAX_BODY_BYTES', env.VIGIL_MAX_BODY_BYTES);
+  if (env.VIGIL_QUERY_MAX_ROWS) out.queryMaxRows = parseIntegerVariable('VIGIL_QUERY_MAX_ROWS', env.VIGIL_QUERY_MAX_ROWS);
+  if (env.VIGIL_QUERY_MAX_BYTES) out.queryMaxBytes = parseIntegerVariable('VIGIL_QUERY_MAX_BYTES', env.VIGIL_QUERY_MAX_BYTES);
+  if (env.VIGIL_QUERY_TIMEOUT_SECONDS) out.queryTimeoutSeconds = parseIntegerVariable('VIGIL_QUERY_TIMEOUT_SECONDS', env.VIGIL_QUERY_TIMEOUT_SECONDS);
+  if (env.VIGIL_QUERY_MAX_TIMEOUT_SECONDS) out.queryMaxTimeoutSeconds = parseIntegerVariable('VIGIL_QUERY_MAX_TIMEOUT_SECONDS', env.VIGIL_QUERY_MAX_TIMEOUT_SECONDS);
   if (env.VIGIL_TLS_CERT || env.VIGIL_TLS_KEY) {
     out.tls = {};
     if (env.VIGIL_TLS_CERT) out.tls.certFile = env.VIGIL_TLS_CERT;
@@ -104,9 +120,12 @@ export function resolveConfig(...sources: ConfigOverrides[]): VigilConfig {
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ConfigError(`Invalid configuration: ${problems}. Valid settings are dataDir, host, port, publicUrl, tls.certFile, tls.keyFile, logLevel, maxBodyBytes, tokenLifetimeSeconds.`);
+    throw new ConfigError(`Invalid configuration: ${problems}. Valid settings are dataDir, host, port, publicUrl, tls.certFile, tls.keyFile, logLevel, maxBodyBytes, tokenLifetimeSeconds, queryMaxRows, queryMaxBytes, queryTimeoutSeconds, queryMaxTimeoutSeconds.`);
   }
   const config = result.data;
+  if (config.queryTimeoutSeconds > config.queryMaxTimeoutSeconds) {
+    throw new ConfigError(`Invalid configuration: queryTimeoutSeconds (${config.queryTimeoutSeconds}) is above queryMaxTimeoutSeconds (${config.queryMaxTimeoutSeconds}); the default time limit cannot exceed the most a request may ask for.`);
+  }
   config.dataDir = resolve(config.dataDir);
   return config;
 }

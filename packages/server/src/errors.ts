@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   unsupported_grant_type: 400,
   invalid_scope: 400,
   invalid_grant: 400,
+  // Log Analytics query API (data plane): its own codes, as Log Analytics answers
+  BadArgumentError: 400,
   // 401
   AuthenticationFailed: 401,
   InvalidAuthenticationToken: 401,
@@ -44,6 +46,8 @@ export const ERROR_STATUS = {
   DeploymentNotFound: 404,
   OperationNotFound: 404,
   InvalidResourceNamespace: 404,
+  WorkspaceNotFoundError: 404,
+  PathNotFoundError: 404,
   // 405
   MethodNotAllowed: 405,
   // 409
@@ -64,6 +68,7 @@ export const ERROR_STATUS = {
   // 500
   InternalServerError: 500,
   ServiceUnavailable: 503,
+  GatewayTimeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

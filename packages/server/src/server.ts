@@ -16,6 +16,9 @@ import { materializeUsage } from './ingest/usage.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
+import { WorkspaceSchemas } from './query/workspace-schema.ts';
+import { compileQuery, type CompileQuery } from './query/compiler.ts';
+import { logStoreGateway } from './query/store-gateway.ts';
 
 export interface RunningServer {
   url: string;
@@ -31,6 +34,8 @@ export interface StartOptions {
   now?: () => Date;
   pageSize?: number;
   ingest?: IngestOptions;
+  /** A KQL compiler in place of packages/kql's (tests). */
+  compileQuery?: CompileQuery;
 }
 
 export async function startServer(config: VigilConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -46,6 +51,9 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     config,
     logStore,
     catalog,
+    schemas: new WorkspaceSchemas(db, () => services.logStore),
+    compileQuery: options.compileQuery ?? compileQuery,
+    queryStore: logStoreGateway(() => services.logStore),
     ingestor,
     receivers: new SyslogReceivers({ db, ingestor, log, now }, { cert: tls.cert, key: tls.key }),
     keys: new SigningKeys(db),
@@ -55,6 +63,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     publicUrl: '',
     pageSize: options.pageSize ?? 1000,
   };
+  // A table's first rows make the compiler's schema of its workspace stale (the table is stored now).
+  ingestor.onCommitted((workspaceId, tables) => services.schemas.tablesStored(workspaceId, tables));
   // The public URL is known once the port is (port 0 picks a free one): set it before routes run.
   const portForUrl = config.port;
   services.publicUrl = config.publicUrl?.replace(/\/$/, '') ?? `https://${urlHost(config.host)}:${portForUrl}`;

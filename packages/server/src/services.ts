@@ -8,6 +8,9 @@ import type { LogStore } from './logstore/log-store.ts';
 import type { TableCatalog } from './logstore/table-catalog.ts';
 import type { Ingestor } from './ingest/ingestor.ts';
 import type { SyslogReceivers } from './ingest/syslog-receiver.ts';
+import type { WorkspaceSchemas } from './query/workspace-schema.ts';
+import type { CompileQuery } from './query/compiler.ts';
+import type { QueryStore } from './query/store-gateway.ts';
 
 export interface Services {
   db: Db;
@@ -15,6 +18,12 @@ export interface Services {
   /** Per-workspace log tables (DuckDB). */
   logStore: LogStore;
   catalog: TableCatalog;
+  /** Workspaces as the KQL compiler sees them (tables, functions), cached per workspace. */
+  schemas: WorkspaceSchemas;
+  /** The KQL compiler (packages/kql); tests may put a stand-in here. */
+  compileQuery: CompileQuery;
+  /** The log store as the query API uses it (limits, time limit, cancel). */
+  queryStore: QueryStore;
   ingestor: Ingestor;
   /** The receivers of Syslog and CEF connectors. */
   receivers: SyslogReceivers;

@@ -98,6 +98,8 @@ interface Route {
   probe?: (c: Ctx) => string;
   /** For per-item lists: allowed means "the item is visible", not the status. */
   visible?: (body: any) => boolean;
+  /** How a denial looks when it is not 403 AuthorizationFailed (the query API answers as for a missing workspace). */
+  denied?: { status: number; code: string };
 }
 
 const SEC = '2024-09-01';
@@ -144,6 +146,13 @@ const ROUTES: Route[] = [
     visible: (body) => Array.isArray(body?.value) && body.value.length > 0 },
   { name: 'GET activity log', method: 'GET', action: 'Microsoft.Insights/eventtypes/values/read', ok: [200],
     path: (c) => `/subscriptions/${c.sub}/providers/Microsoft.Insights/eventtypes/management/values?api-version=2015-04-01` },
+  { name: 'PUT savedSearch', method: 'PUT', action: 'Microsoft.OperationalInsights/workspaces/savedSearches/write', ok: [200],
+    path: (c) => `${wsm(c)}/savedSearches/ss-${c.cell}?api-version=2020-08-01`, body: () => ({ properties: { category: 'c', displayName: 'd', query: 'print 1' } }),
+    probe: (c) => `${wsm(c)}/savedSearches/ss-${c.cell}?api-version=2020-08-01` },
+  { name: 'GET savedSearches', method: 'GET', action: 'Microsoft.OperationalInsights/workspaces/savedSearches/read', ok: [200],
+    path: (c) => `${wsm(c)}/savedSearches?api-version=2020-08-01` },
+  { name: 'POST query', method: 'POST', action: 'Microsoft.OperationalInsights/workspaces/query/read', ok: [200],
+    path: (c) => `/v1${wsm(c)}/query`, body: () => ({ query: 'print x = 1' }), denied: { status: 404, code: 'WorkspaceNotFoundError' } },
   { name: 'PUT deployment', method: 'PUT', action: 'Microsoft.Resources/deployments/write', ok: [201],
     path: (c) => `/subscriptions/${c.sub}/providers/Microsoft.Resources/deployments/dep-${c.cell}?api-version=2025-04-01`,
     body: () => ({ location: 'westeurope', properties: { mode: 'Incremental', template: EMPTY_TEMPLATE } }),
@@ -188,6 +197,14 @@ const SPOT: [RoleName, Column, string, 'allow' | 'deny' | 'connector'][] = [
   ['Log Analytics Reader', 'delegated', 'PUT workspace', 'deny'],
   ['Log Analytics Contributor', 'own', 'PUT workspace', 'allow'],
   ['Log Analytics Contributor', 'own', 'PUT roleAssignment', 'deny'],
+  ['Microsoft Sentinel Reader', 'delegated', 'POST query', 'allow'],
+  ['Log Analytics Reader', 'delegated', 'POST query', 'allow'],
+  ['Reader', 'own', 'POST query', 'allow'],
+  ['Microsoft Sentinel Contributor', 'revoked', 'POST query', 'deny'],
+  ['Owner', 'unrelated', 'POST query', 'deny'],
+  ['Microsoft Sentinel Responder', 'delegated', 'PUT savedSearch', 'deny'],
+  ['Microsoft Sentinel Contributor', 'delegated', 'PUT savedSearch', 'allow'],
+  ['Microsoft Sentinel Reader', 'own', 'GET savedSearches', 'allow'],
 ];
 
 let t: TestServer;
@@ -267,6 +284,9 @@ for (const col of COLUMNS) {
           outcome = route.visible(res.body) ? 'allow' : 'deny';
         } else if (res.status === 403 && res.body?.error?.code === 'DelegatedConnectorDeploymentNotSupported') {
           outcome = 'connector';
+        } else if (route.denied !== undefined && res.status === route.denied.status) {
+          outcome = 'deny';
+          assert.equal(res.body.error.code, route.denied.code, where);
         } else if (res.status === 403 || res.status === 401) {
           outcome = 'deny';
           assert.equal(res.status, 403, where);

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { resolveConfig } from '../src/config.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { applyEnvironmentText } from '../src/bootstrap/apply-environment.ts';
+import type { CompileQuery } from '../src/query/compiler.ts';
 
 export const EXAMPLE_ENVIRONMENT = new URL('../../../docs/examples/mssp.yaml', import.meta.url);
 export const SHARED = new URL('../../../../shared/', import.meta.url);
@@ -44,6 +45,10 @@ export interface TestServerOptions {
   pageSize?: number;
   now?: () => Date;
   maxBodyBytes?: number;
+  /** More settings (query limits...). */
+  config?: Partial<Pick<Parameters<typeof resolveConfig>[0], 'queryMaxRows' | 'queryMaxBytes' | 'queryTimeoutSeconds' | 'queryMaxTimeoutSeconds'>>;
+  /** A stand-in for the KQL compiler. */
+  compileQuery?: CompileQuery;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -53,10 +58,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const overrides: Parameters<typeof resolveConfig>[0] = { dataDir, port: 0, host: '127.0.0.1', logLevel: (process.env.VIGIL_TEST_LOG as 'silent') ?? 'silent' };
   if (certFile !== undefined && keyFile !== undefined) overrides.tls = { certFile, keyFile };
   if (options.maxBodyBytes !== undefined) overrides.maxBodyBytes = options.maxBodyBytes;
-  const config = resolveConfig(overrides);
+  const config = resolveConfig(overrides, options.config ?? {});
   const startOptions: Parameters<typeof startServer>[1] = { logger: pino({ level: process.env.VIGIL_TEST_LOG ?? 'silent' }) };
   if (options.pageSize !== undefined) startOptions.pageSize = options.pageSize;
   if (options.now !== undefined) startOptions.now = options.now;
+  if (options.compileQuery !== undefined) startOptions.compileQuery = options.compileQuery;
   const server = await startServer(config, startOptions);
   const environment = options.environment ?? readFileSync(EXAMPLE_ENVIRONMENT, 'utf8');
   if (environment !== '') {

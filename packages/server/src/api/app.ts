@@ -1,7 +1,8 @@
 // The HTTP application: parsers, the error edge, and every route group.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services.ts';
-import { ApiError, isApiError } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { toApiError, wwwAuthenticate } from './error-edge.ts';
 import { registerIdentityRoutes } from './identity-routes.ts';
 import { registerSubscriptionRoutes } from './subscription-routes.ts';
 import { registerProviderRoutes } from './provider-routes.ts';
@@ -21,6 +22,8 @@ import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 import { registerDataCollectorRoutes } from './data-collector-routes.ts';
 import { registerDataConnectorRoutes } from './data-connector-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
+import { registerQueryRoutes } from './query-routes.ts';
+import { registerSavedSearchRoutes } from './saved-search-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -67,9 +70,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
         correlation_id: request.id,
       });
     }
-    if (apiError.status === 401) {
-      void reply.header('www-authenticate', `Bearer authorization_uri="${services.publicUrl}/common/oauth2/authorize", error="invalid_token", error_description="${apiError.message.replace(/"/g, "'")}"`);
-    }
+    if (apiError.status === 401) void reply.header('www-authenticate', wwwAuthenticate(services, apiError));
     return reply.code(apiError.status).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
@@ -92,24 +93,11 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerFilterRoutes(app, services);
   registerEligibilityRoutes(app, services);
   registerTableRoutes(app, services);
+  registerSavedSearchRoutes(app, services);
   registerDataCollectionRoutes(app, services);
   await registerLogsIngestionRoutes(app, services);
   await registerDataCollectorRoutes(app, services);
   await registerImportRoutes(app, services);
+  await registerQueryRoutes(app, services);
   return app;
-}
-
-function toApiError(error: unknown): ApiError {
-  if (isApiError(error)) return error;
-  const e = error as { code?: string; statusCode?: number; message?: string };
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new ApiError('RequestEntityTooLarge', 'The request body is larger than this server accepts. Split it into smaller requests; nothing was changed.');
-  }
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new ApiError('UnsupportedMediaType', `${e.message ?? 'Unsupported media type'}. Send JSON with 'Content-Type: application/json'.`);
-  }
-  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-    return new ApiError('InvalidRequestFormat', e.message ?? 'The request is malformed.');
-  }
-  return new ApiError('InternalServerError', 'The server hit an unexpected error; it was logged with the request id. Nothing partial was saved.');
 }

@@ -45,7 +45,8 @@ export interface AccessCheck {
 export interface ArmRouteSpec<S extends z.ZodType | undefined> {
   method: Method;
   path: string;
-  apiVersions: readonly string[];
+  /** The api-versions accepted; 'none' for data-plane APIs that take none (the query API). */
+  apiVersions: readonly string[] | 'none';
   /** The action and scope to authorize, or 'per-item' for lists that authorize each item themselves. */
   access: ((req: ArmRequest<S extends z.ZodType ? z.infer<S> : unknown>) => AccessCheck | Promise<AccessCheck>) | 'per-item';
   body?: S;
@@ -69,7 +70,7 @@ export function armRoute<S extends z.ZodType | undefined>(app: FastifyInstance, 
       void reply.header('x-ms-correlation-request-id', correlationId);
       void reply.header('x-ms-request-id', request.id);
       const query = request.query as Record<string, string | undefined>;
-      checkApiVersion(query['api-version'], spec.apiVersions);
+      if (spec.apiVersions !== 'none') checkApiVersion(query['api-version'], spec.apiVersions);
       const caller = await authenticate(services, request);
       const req: ArmRequest<any> = {
         params: request.params as Record<string, string>,

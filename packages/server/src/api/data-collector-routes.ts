@@ -105,6 +105,7 @@ async function extendTable(services: Services, w: Workspace, table: string, need
       .onConflict((oc) => oc.column('id').doUpdateSet({ columns: JSON.stringify(columns), etag: randomUUID(), updated_at: stamp }))
       .execute();
     services.catalog.invalidate(w.customer_id);
+    services.schemas.invalidate(w.customer_id);
   }
   return (await services.catalog.find(w.customer_id, table))!;
 }

@@ -71,6 +71,7 @@ export function registerTableRoutes(app: FastifyInstance, services: Services): v
         .onConflict((oc) => oc.column('id').doUpdateSet({ columns: row.columns, retention_days: row.retention_days, total_retention_days: row.total_retention_days, plan: row.plan, etag: row.etag, updated_at: row.updated_at }))
         .execute();
       services.catalog.invalidate(w.customer_id);
+      services.schemas.invalidate(w.customer_id);
       return { status: existing === undefined ? 201 : 200, body: await present(services, w, (await services.catalog.find(w.customer_id, name))!, row) };
     },
   });
@@ -105,6 +106,7 @@ export function registerTableRoutes(app: FastifyInstance, services: Services): v
       await services.logStore.dropTable(w.customer_id, existing.name);
       await services.db.deleteFrom('log_tables').where('id', '=', existing.id).execute();
       services.catalog.invalidate(w.customer_id);
+      services.schemas.invalidate(w.customer_id);
       return { status: 200 };
     },
   });

@@ -6,6 +6,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-control-plane.ts';
 import * as m0002 from './migrations/0002-log-tables-and-ingestion.ts';
+import * as m0003 from './migrations/0003-saved-searches.ts';
 
 export type Db = Kysely<Database>;
 
@@ -14,6 +15,7 @@ export type Db = Kysely<Database>;
 const MIGRATIONS: Record<string, Migration> = {
   '0001-control-plane': m0001,
   '0002-log-tables-and-ingestion': m0002,
+  '0003-saved-searches': m0003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -245,6 +245,29 @@ export interface LogTableTable {
   updated_at: string;
 }
 
+export interface SavedSearchTable {
+  /** Lower-case full ARM id: {workspace id}/savedsearches/{name}. */
+  id: string;
+  /** The workspace's customer id. */
+  workspace_id: string;
+  /** The saved search id as created (display case). */
+  name: string;
+  category: string;
+  display_name: string;
+  query: string;
+  function_alias: string | null;
+  /** Lower-case alias: aliases are unique in a workspace whatever their case. */
+  function_alias_key: string | null;
+  function_parameters: string | null;
+  version: number | null;
+  /** JSON array of {name, value}. */
+  tags: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
 export interface DataCollectionResourceTable {
   id: string;
   subscription_id: string;
@@ -300,6 +323,7 @@ export interface Database {
   activity_log: ActivityLogTable;
   directory_filters: DirectoryFilterTable;
   log_tables: LogTableTable;
+  saved_searches: SavedSearchTable;
   data_collection_endpoints: DataCollectionResourceTable;
   data_collection_rules: DataCollectionResourceTable;
   usage_hourly: UsageHourlyTable;

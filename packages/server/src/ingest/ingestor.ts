@@ -39,6 +39,7 @@ interface Queue {
 export class Ingestor {
   private readonly queues = new Map<string, Queue>();
   private closing = false;
+  private readonly committed: ((workspaceId: string, tables: string[]) => void)[] = [];
 
   constructor(
     private readonly store: LogStore,
@@ -72,6 +73,11 @@ export class Ingestor {
     });
   }
 
+  /** Calls `listener` after each commit with the workspace and the tables it wrote to. */
+  onCommitted(listener: (workspaceId: string, tables: string[]) => void): void {
+    this.committed.push(listener);
+  }
+
   /** Rows waiting in all queues (for status and tests). */
   queuedRows(): number {
     let n = 0;
@@ -100,6 +106,10 @@ export class Ingestor {
   private async writeGroup(workspaceId: string, queue: Queue, group: Pending[], rows: number): Promise<void> {
     try {
       await this.store.append(workspaceId, mergeByTable(group));
+      if (this.committed.length > 0) {
+        const tables = [...new Set(group.map((p) => p.table.name))];
+        for (const listener of this.committed) listener(workspaceId, tables);
+      }
       for (const p of group) p.resolve();
       await this.account(workspaceId, group).catch((error: unknown) => this.log.error({ err: error }, 'usage accounting failed'));
     } catch (error) {

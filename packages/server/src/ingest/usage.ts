@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
 import { findStandardTable } from '../logstore/schema.ts';
 import type { TypedRow } from '../logstore/log-store.ts';
 
-export async function materializeUsage(services: Pick<Services, 'db' | 'logStore' | 'now'>): Promise<number> {
+export async function materializeUsage(services: Pick<Services, 'db' | 'logStore' | 'now'> & Partial<Pick<Services, 'schemas'>>): Promise<number> {
   const currentHour = services.now().toISOString().slice(0, 13) + ':00:00Z';
   const pending = await services.db.selectFrom('usage_hourly').selectAll()
     .where('materialized_at', 'is', null).where('hour', '<', currentHour).execute();
@@ -27,6 +27,7 @@ export async function materializeUsage(services: Pick<Services, 'db' | 'logStore
     });
     // Written straight to the store, not through the ingestor, so Usage does not count itself.
     await services.logStore.append(workspaceId, [{ table: usage, rows: typed }]);
+    services.schemas?.tablesStored(workspaceId, [usage.name]);
     const stamp = services.now().toISOString();
     for (const r of rows) {
       await services.db.updateTable('usage_hourly').set({ materialized_at: stamp })
