@@ -1,0 +1,409 @@
+// The Sentinel corpus end to end: every parser and every rule analysed, planned, turned into SQL
+// and executed on DuckDB over the sample data (the fixture engine), with every failure kept with
+// its stage, code, message and position.
+//
+// Choices (see also samples.ts and parsers.ts):
+//   - The workspace has every standard table (standardTables(), empty where no sample exists)
+//     and the custom tables the sample data holds (columns derived from the files). A custom
+//     table no sample holds has no schema anywhere: rules reading it fail to compile, and are
+//     reported under "needs custom table schema" with the table names.
+//   - Every parser is a workspace function (also under its ASIM built-in name).
+//   - A parser compiles on its own as a call, `Alias(<required arguments>)`: required scalars
+//     get a typed null ('' for strings), tabular parameters an empty datatable of their
+//     columns; a scalar-valued function is called in `print Result = Alias(...)`.
+//   - `now` is per query: the latest TimeGenerated of the sample rows of the tables it reads
+//     (plus one second), so that samples fall inside the lookbacks; a query reading no sample
+//     gets the latest time of all samples. A rule runs as the scheduler would run it: its
+//     queryPeriod is the time range, ending at now.
+import { KqlError, analyzeQuery, planQuery, sqlOf, type CompileEnv, type KqlColumn, type TableDef } from '../../src/index.ts';
+import type { AnalyzedQuery } from '../../src/syntax/analyze.ts';
+import { visitRelations } from '../../src/plan/rewrites/walk.ts';
+import { listOf, symbolKindOf } from '../../src/syntax/kusto-runtime.ts';
+import { standardTables } from '../../../server/src/logstore/schema.ts';
+import { FixtureEngine, type FixtureTable } from '../fixture-engine.ts';
+import { loadParsers, type CorpusParser, type SkippedParser } from './parsers.ts';
+import { loadRules, type CorpusRule } from './rules.ts';
+import { loadSamples, type SampleFileReport } from './samples.ts';
+import { loadRows } from './load-rows.ts';
+
+export type Stage = 'analyze' | 'plan' | 'sql' | 'execute';
+
+export interface Failure {
+  kind: 'rule' | 'parser';
+  /** Rule id or parser alias. */
+  id: string;
+  name: string;
+  path: string;
+  stage: Stage;
+  code: string;
+  message: string;
+  /** 1-based line and column in the query text (the rule's query, or the parser's call). */
+  line?: number;
+  column?: number;
+  /** What blocks it, in a form that groups alike failures (for the ranking). */
+  cause: string;
+  /** Parsers the query calls that fail themselves with the same code. */
+  via?: string[];
+  /** Custom (_CL) tables the query or the parsers it calls name, which no schema has. */
+  missingTables?: string[];
+}
+
+export interface Outcome {
+  compiled: boolean;
+  executed: boolean;
+  rows?: number;
+  compileMs?: number;
+  executeMs?: number;
+  failure?: Failure;
+}
+
+export interface CorpusReport {
+  rules: number;
+  rules_compiled: number;
+  rules_executed: number;
+  parsers: number;
+  parsers_compiled: number;
+  parsers_executed: number;
+  failures_by_code: Record<string, number>;
+  /** Rules that fail because a custom table they read has no schema: table -> rule count. */
+  needs_custom_table_schema: Record<string, number>;
+  /**
+   * Failures grouped by cause, ranked by the rules whose first error it is. `using`: for an
+   * unsupported function or operator, the failing rules whose text or called parsers use it at
+   * all (a query stops at its first error, so this is how many it may block behind others).
+   */
+  causes: { cause: string; rules: number; parsers: number; using?: number; example: string }[];
+  failures: Failure[];
+  skippedParsers: SkippedParser[];
+  /** Standard-table columns left out of the fixture because another differs only in case. */
+  caseClashes: string[];
+  sampleFiles: SampleFileReport[];
+  sampleRows: number;
+  sampleRejected: number;
+  /** Compile times (analyse + plan + SQL) of each rule that compiled, ms. */
+  ruleCompileMs: number[];
+  /** The slowest queries (compile + execute), for the report. */
+  slowest: { what: string; ms: number; compileMs?: number | undefined; executeMs?: number | undefined }[];
+  elapsedMs: number;
+}
+
+/** ../shared/corpus/sentinel beside the checkout, or $SENTINEL_CORPUS. */
+export const CORPUS_ROOT = process.env['SENTINEL_CORPUS']?.replace(/\/?$/, '/') ?? new URL('../../../../../shared/corpus/sentinel/', import.meta.url).pathname;
+
+const WORKSPACE = { id: '5e0c0de0-0000-4000-8000-00000000c0de', name: 'corpus', tenantId: '5e0c0de0-0000-4000-8000-0000000000aa' };
+
+/** `1h`, `14d`, `5m`, `30s`, `1.5d`: Sentinel's queryPeriod as milliseconds. */
+export function periodMs(text: string | null | undefined): number | undefined {
+  if (text === null || text === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(text);
+  if (m === null) return undefined;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2]!.toLowerCase() as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+function quotedName(message: string): string | undefined {
+  return /'([^']+)'/.exec(message)?.[1];
+}
+
+/**
+ * Failures that an unknown table explains: the analyser's unknown names, and what unresolved
+ * names inside a function body become when lowered (a name of kind None, a column of unknown type).
+ */
+function unknownFamily(code: string, message: string): boolean {
+  return code === 'KS204' || code === 'KS142' || code === 'KS208' || code === 'KS211'
+    || (code === 'VQ001' && (/^The name '[^']*' \(a None\)/.test(message) || /^The column type of '[^']*' \((unknown|null|undefined)\)/.test(message) || /\(unknown\)/.test(message)));
+}
+
+/** The cause a failure is grouped under: unknown names by name, unsupported constructs by construct. */
+function causeOf(code: string, message: string, customTables: Set<string>, missing: string[] = []): string {
+  if (missing.length > 0 && unknownFamily(code, message)) return `needs custom table schema: ${missing.join(', ')}`;
+  if (code === 'KS204' || code === 'KS208' || code === 'KS142') {
+    const name = quotedName(message);
+    if (name !== undefined && /_CL$/i.test(name) && !customTables.has(name.toLowerCase())) return `needs custom table schema: ${name}`;
+    if (name !== undefined) return `${code} unknown name: ${name}`;
+  }
+  if (code === 'VQ001') return `unsupported: ${message.replace(/ is not supported$/, '').replace(/ \(in [^)]*\)$/, '')}`;
+  if (code.startsWith('DUCKDB')) return `${code}: ${message.split('\n')[0]!.replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'").slice(0, 140)}`;
+  if (code.startsWith('KS')) return `${code}: ${message.replace(/'[^']*'/g, "'…'").slice(0, 120)}`;
+  return `${code}: ${message.split('\n')[0]!.slice(0, 140)}`;
+}
+
+function duckdbCode(error: Error): string {
+  const m = /^([A-Za-z ]+?) Error:/.exec(error.message);
+  return m === null ? 'DUCKDB' : `DUCKDB_${m[1]!.toUpperCase().replace(/\s+/g, '_')}`;
+}
+
+export interface RunOptions {
+  /** Only rules whose id, name or path contains this (for debugging). */
+  filter?: string;
+  /** Skip execution (compile only). */
+  compileOnly?: boolean;
+}
+
+export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport> {
+  const started = performance.now();
+  const { parsers, skipped, functions } = loadParsers(`${CORPUS_ROOT}parsers`);
+  const rules = loadRules(`${CORPUS_ROOT}rules.jsonl`);
+  const samples = loadSamples(`${CORPUS_ROOT}sample-data`);
+
+  // Tables: every standard one, then the custom ones the samples hold.
+  const tables: FixtureTable[] = [];
+  const caseClashes: string[] = [];
+  for (const schema of standardTables().values()) {
+    // DuckDB folds identifier case: of columns differing only in case (AzureDiagnostics has
+    // clientIP_s and clientIp_s) the fixture keeps the first.
+    const seen = new Set<string>();
+    const columns: KqlColumn[] = [];
+    for (const c of schema.columns) {
+      if (seen.has(c.name.toLowerCase())) { caseClashes.push(`${schema.name}.${c.name}`); continue; }
+      seen.add(c.name.toLowerCase());
+      columns.push({ name: c.name, type: c.type });
+    }
+    tables.push({ name: schema.name, columns, rows: [] });
+  }
+  const customTables = new Set<string>();
+  for (const t of samples.tables.values()) {
+    if (t.schema.kind !== 'custom') continue;
+    customTables.add(t.schema.name.toLowerCase());
+    tables.push({ name: t.schema.name, columns: t.schema.columns.map((c) => ({ name: c.name, type: c.type })), rows: [] });
+  }
+  const engine = await FixtureEngine.create([{ ...WORKSPACE, tables, functions }]);
+  const defs = new Map<string, TableDef>(engine.workspaces[0]!.tables.map((t) => [t.name, t]));
+  let sampleRows = 0;
+  for (const t of samples.tables.values()) {
+    const def = defs.get(t.schema.name)!;
+    await loadRows(engine, WORKSPACE.id, def, t.rows);
+    sampleRows += t.rows.length;
+  }
+  const maxTime = new Map<string, bigint>();
+  let latest = 0n;
+  for (const t of samples.tables.values()) {
+    if (t.maxTime === undefined) continue;
+    maxTime.set(t.schema.name, t.maxTime);
+    if (t.maxTime > latest) latest = t.maxTime;
+  }
+
+  /** now for a plan: one second after the latest sample row of the tables it reads. */
+  const nowFor = (tablesRead: string[]): Date => {
+    let m = 0n;
+    for (const t of tablesRead) {
+      const x = maxTime.get(t);
+      if (x !== undefined && x > m) m = x;
+    }
+    if (m === 0n) m = latest;
+    return new Date(Number(m / 1000n) + 1000);
+  };
+
+  // Which custom tables a query reaches: named in its text or in the parsers it calls, transitively.
+  const bodies = new Map(functions.map((f) => [f.name.toLowerCase(), f.body]));
+  /** The query's text and the bodies of the parsers it calls, transitively. */
+  const reach = (text: string): string[] => {
+    const texts = [text];
+    const seen = new Set<string>();
+    for (let i = 0; i < texts.length; i++) {
+      for (const word of texts[i]!.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+        const key = word.toLowerCase();
+        const body = bodies.get(key);
+        if (body !== undefined && !seen.has(key)) { seen.add(key); texts.push(body); }
+      }
+    }
+    return texts;
+  };
+  const missingFor = (text: string): string[] => {
+    const missing = new Set<string>();
+    for (const t of reach(text)) {
+      for (const word of t.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+        const key = word.toLowerCase();
+        if (/_cl$/.test(key) && !customTables.has(key) && !bodies.has(key)) missing.add(word);
+      }
+    }
+    return [...missing].sort();
+  };
+
+  const failures: Failure[] = [];
+  const slow: { what: string; ms: number; compileMs?: number | undefined; executeMs?: number | undefined }[] = [];
+  const parserFailures = new Map<string, Failure>();
+
+  /** Compiles (timed) and executes one query; the failure, if any, is returned, not thrown. */
+  const runOne = async (query: string, period: number | undefined, who: Omit<Failure, 'stage' | 'code' | 'message' | 'cause'>, printScalar = false): Promise<Outcome> => {
+    let text = query;
+    const base = engine.env();
+    let stage: Stage = 'analyze';
+    let sql: string;
+    let compileMs: number;
+    try {
+      const t0 = performance.now();
+      let analyzed = await analyzeQuery(text, base);
+      // A scalar-valued function is called in `print Result = f(...)`.
+      if (printScalar && scalarResult(analyzed)) {
+        text = `print Result = ${query}`;
+        analyzed = await analyzeQuery(text, base);
+      }
+      stage = 'plan';
+      const first = planQuery(analyzed, base);
+      const read = new Set<string>();
+      visitRelations(first.plan, (r) => { if (r.kind === 'scan') read.add(r.table); });
+      const now = nowFor([...read]);
+      const env: CompileEnv = { ...base, now, ...(period !== undefined ? { timeRange: { start: new Date(now.getTime() - period), end: now } } : {}) };
+      const { plan } = planQuery(analyzed, env);
+      stage = 'sql';
+      sql = sqlOf(plan, env);
+      compileMs = performance.now() - t0;
+    } catch (error) {
+      return { compiled: false, executed: false, failure: failureOf(error, stage, text, who) };
+    }
+    if (options.compileOnly) return { compiled: true, executed: false, compileMs };
+    const t1 = performance.now();
+    try {
+      const rows = await engine.sql(sql);
+      return { compiled: true, executed: true, rows: rows.length, compileMs, executeMs: performance.now() - t1 };
+    } catch (error) {
+      return { compiled: true, executed: false, compileMs, failure: failureOf(error, 'execute', text, who) };
+    }
+  };
+
+  const failureOf = (error: unknown, stage: Stage, text: string, who: Omit<Failure, 'stage' | 'code' | 'message' | 'cause'>): Failure => {
+    if (error instanceof KqlError) {
+      const { line, column } = error.position(text);
+      const inside = error.diagnostic.start <= text.length && error.diagnostic.length > 0;
+      const missing = missingFor(text);
+      return { ...who, stage, code: error.code, message: error.message, ...(inside ? { line, column } : {}), ...(missing.length > 0 ? { missingTables: missing } : {}),
+        cause: causeOf(error.code, error.message, customTables, missing) };
+    }
+    const e = error instanceof Error ? error : new Error(String(error));
+    if (stage === 'execute') {
+      const code = duckdbCode(e);
+      return { ...who, stage, code, message: e.message, cause: causeOf(code, e.message, customTables) };
+    }
+    // A crash inside the compiler (not a coded error) is a defect: reported as such.
+    const at = e.stack?.split('\n').find((l) => l.includes('/packages/kql/src/'))?.trim().replace(/^at /, '') ?? '';
+    return { ...who, stage, code: 'CRASH', message: `${e.name}: ${e.message}${at ? ` (${at.replace(/.*\/packages\/kql\//, '')})` : ''}`, cause: `CRASH: ${e.name}: ${e.message.slice(0, 100)}` };
+  };
+
+  // ---- parsers -------------------------------------------------------------------------
+  let parsersCompiled = 0;
+  let parsersExecuted = 0;
+  const selectedParsers = options.filter === undefined ? parsers : parsers.filter((p) => `${p.name} ${p.path}`.includes(options.filter!));
+  for (const p of selectedParsers) {
+    const t0 = performance.now();
+    const outcome = await runOne(parserCall(p), undefined, { kind: 'parser', id: p.name, name: p.name, path: p.path }, true);
+    slow.push({ what: `parser ${p.name}`, ms: performance.now() - t0, compileMs: outcome.compileMs, executeMs: outcome.executeMs });
+    if (outcome.compiled) parsersCompiled++;
+    if (outcome.executed) parsersExecuted++;
+    if (outcome.failure !== undefined) {
+      failures.push(outcome.failure);
+      parserFailures.set(p.name.toLowerCase(), outcome.failure);
+      for (const alias of p.aliases) parserFailures.set(alias.toLowerCase(), outcome.failure);
+    }
+  }
+
+  // ---- rules ---------------------------------------------------------------------------
+  let rulesCompiled = 0;
+  let rulesExecuted = 0;
+  const ruleCompileMs: number[] = [];
+  const selectedRules = options.filter === undefined ? rules : rules.filter((r) => `${r.id} ${r.name} ${r.path}`.includes(options.filter!));
+  for (const rule of selectedRules) {
+    const t0 = performance.now();
+    const outcome = await runOne(rule.query, periodMs(rule.queryPeriod), { kind: 'rule', id: rule.id, name: rule.name, path: rule.path });
+    slow.push({ what: `rule ${rule.path}`, ms: performance.now() - t0, compileMs: outcome.compileMs, executeMs: outcome.executeMs });
+    if (outcome.compiled) {
+      rulesCompiled++;
+      ruleCompileMs.push(outcome.compileMs!);
+    }
+    if (outcome.executed) rulesExecuted++;
+    if (outcome.failure !== undefined) {
+      const f = outcome.failure;
+      const via = parsersCalled(rule, parserFailures).filter((pf) => pf.code === f.code && pf.message === f.message).map((pf) => pf.id);
+      if (via.length > 0) f.via = via;
+      failures.push(f);
+    }
+  }
+
+  const failuresByCode: Record<string, number> = {};
+  for (const f of failures) failuresByCode[f.code] = (failuresByCode[f.code] ?? 0) + 1;
+  const needsSchema: Record<string, number> = {};
+  for (const f of failures) {
+    if (f.kind !== 'rule' || !f.cause.startsWith('needs custom table schema: ')) continue;
+    for (const table of f.cause.slice('needs custom table schema: '.length).split(', ')) needsSchema[table] = (needsSchema[table] ?? 0) + 1;
+  }
+  const byCause = new Map<string, { cause: string; rules: number; parsers: number; using?: number; example: string }>();
+  for (const f of failures) {
+    // A rule blocked by a failing parser it calls counts under that parser's cause.
+    const cause = f.via !== undefined ? parserFailures.get(f.via[0]!.toLowerCase())!.cause : f.cause;
+    const entry = byCause.get(cause) ?? { cause, rules: 0, parsers: 0, example: `${f.kind} ${f.kind === 'rule' ? f.path : f.id}` };
+    if (f.kind === 'rule') entry.rules++;
+    else entry.parsers++;
+    byCause.set(cause, entry);
+  }
+  const failingRules = selectedRules.filter((r) => failures.some((f) => f.kind === 'rule' && f.path === r.path && f.id === r.id)).map((r) => reach(r.query).join('\n'));
+  for (const entry of byCause.values()) {
+    const pattern = constructPattern(entry.cause);
+    if (pattern !== undefined) entry.using = failingRules.filter((t) => pattern.test(t)).length;
+  }
+  const causes = [...byCause.values()].sort((a, b) => b.rules - a.rules || b.parsers - a.parsers || a.cause.localeCompare(b.cause));
+
+  return {
+    rules: selectedRules.length,
+    rules_compiled: rulesCompiled,
+    rules_executed: rulesExecuted,
+    parsers: selectedParsers.length,
+    parsers_compiled: parsersCompiled,
+    parsers_executed: parsersExecuted,
+    failures_by_code: Object.fromEntries(Object.entries(failuresByCode).sort((a, b) => b[1] - a[1])),
+    needs_custom_table_schema: Object.fromEntries(Object.entries(needsSchema).sort((a, b) => b[1] - a[1])),
+    causes,
+    failures,
+    skippedParsers: skipped,
+    caseClashes,
+    sampleFiles: samples.files,
+    sampleRows,
+    sampleRejected: samples.files.reduce((n, f) => n + f.rejected, 0),
+    ruleCompileMs,
+    slowest: slow.sort((a, b) => b.ms - a.ms).slice(0, 10),
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** For an unsupported function or operator: a pattern finding its use in KQL text. */
+function constructPattern(cause: string): RegExp | undefined {
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let m = /^unsupported: The (?:tabular )?function '([^']+)'$/.exec(cause);
+  if (m !== null) return new RegExp(`(^|[^A-Za-z0-9_])${esc(m[1]!)}\\s*\\(`, 'i');
+  m = /^unsupported: The operator '([^']+)'$/.exec(cause);
+  if (m !== null) return new RegExp(`\\|\\s*${esc(m[1]!)}(?![-A-Za-z0-9_])`, 'i');
+  if (cause === "unsupported: The tabular expression 'ExternalDataExpression'") return /\bexternaldata\b/i;
+  return undefined;
+}
+
+/** Failing parsers whose name appears in the rule's text as a word. */
+function parsersCalled(rule: CorpusRule, failing: Map<string, Failure>): Failure[] {
+  const out: Failure[] = [];
+  const words = new Set((rule.query.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).map((w) => w.toLowerCase()));
+  for (const [name, f] of failing) if (words.has(name) && !out.includes(f)) out.push(f);
+  return out;
+}
+
+function nullOf(type: KqlColumn['type']): string {
+  return type === 'string' ? "''" : type === 'dynamic' ? 'dynamic(null)' : `${type}(null)`;
+}
+
+/** `Alias(<required arguments>)`: required scalars get a typed null, tables an empty datatable. */
+function parserCall(p: CorpusParser): string {
+  const args: string[] = [];
+  for (const param of p.def.parameters) {
+    if (param.defaultValue !== undefined) break;
+    if (typeof param.type === 'string') args.push(nullOf(param.type));
+    else {
+      const cols = param.type.columns === '*' ? [{ name: 'TimeGenerated', type: 'datetime' as const }] : param.type.columns;
+      args.push(`datatable(${cols.map((c) => `['${c.name}']:${c.type}`).join(', ')})[]`);
+    }
+  }
+  return `${p.name}(${args.join(', ')})`;
+}
+
+/** Whether the query's result (its last statement) is a scalar, not a table. */
+function scalarResult(analyzed: AnalyzedQuery): boolean {
+  const last = listOf(analyzed.code.Syntax.Statements).at(-1);
+  const type = last?.Expression?.ResultType;
+  return type !== null && type !== undefined && symbolKindOf(type) !== 'Table';
+}
