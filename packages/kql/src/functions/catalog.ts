@@ -8,6 +8,7 @@ import './math.ts';
 import './conversion.ts';
 import './dynamic.ts';
 import './url.ts';
+import './json.ts';
 import './conditional.ts';
 import './ip.ts';
 import './hash.ts';

@@ -44,8 +44,15 @@ function comparable(a: SqlArg, b: SqlArg, c: SqlContext): [string, string] {
   return [a.sql, b.sql];
 }
 
+const isNullLiteral = (a: SqlArg) => a.scalar.kind === 'literal' && a.scalar.value === null;
+
 for (const [op, sqlOp] of [['==', '='], ['!=', '<>'], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>=']] as const) {
   scalar(`op:${op}`, ([a, b], c) => {
+    // Kusto: a value compared equal to null is false (unequal true); null against null is null.
+    if ((op === '==' || op === '!=') && (isNullLiteral(a!) || isNullLiteral(b!))) {
+      const other = isNullLiteral(b!) ? a! : b!;
+      return `(CASE WHEN ${other.sql} IS NULL THEN NULL ELSE ${op === '==' ? 'FALSE' : 'TRUE'} END)`;
+    }
     const [x, y] = comparable(a!, b!, c);
     return `(${x} ${sqlOp} ${y})`;
   });

@@ -7,8 +7,11 @@ import { literalOf, type SqlArg, type SqlContext } from './registry.ts';
 /** The argument as a string, with Kusto's tostring rules. */
 export const text = (a: SqlArg, c: SqlContext): string => c.convert(a, 'string');
 
-/** The argument as a dynamic (JSON) value. */
-export const dyn = (a: SqlArg, c: SqlContext): string => c.convert(a, 'dynamic');
+/**
+ * The argument as a dynamic value to be stored (packed into a bag or array, collected by
+ * make_list): a string stays a string. (todynamic() of a string parses it instead.)
+ */
+export const dyn = (a: SqlArg, c: SqlContext): string => (a.type === 'string' ? `to_json(${a.sql})` : c.convert(a, 'dynamic'));
 
 /** The argument as a long (BIGINT). */
 export const long = (a: SqlArg, c: SqlContext): string => c.convert(a, 'long');

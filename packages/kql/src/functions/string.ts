@@ -43,8 +43,11 @@ scalar('replace_strings', ([x, lookups, rewrites], c) => {
   const from = literalArray(lookups);
   const to = literalArray(rewrites);
   if (from === undefined || to === undefined) return c.unsupported('replace_strings with computed lookup or rewrite arrays', 'Give both as dynamic([...]) literals.');
-  const pairs = from.map((f, i) => [typeof f === 'string' ? f : JSON.stringify(f), to[i] === undefined || to[i] === null ? '' : typeof to[i] === 'string' ? to[i] as string : JSON.stringify(to[i])] as const)
-    .filter(([f]) => f !== '');
+  // A rewrite that is not a string leaves its lookup's matches as they are.
+  const pairs = from.map((f, i) => {
+    const lookup = typeof f === 'string' ? f : JSON.stringify(f);
+    return [lookup, typeof to[i] === 'string' ? to[i] as string : lookup] as const;
+  }).filter(([f]) => f !== '');
   if (pairs.length === 0) return s(x!, c);
   const pattern = `${pairs.map(([f]) => regexEscape(f)).join('|')}|(?s:.)`;
   const cases = pairs.map(([f, t]) => `WHEN ${c.str(f)} THEN ${c.str(t)}`).join(' ');
@@ -63,12 +66,12 @@ scalar('indexof', ([x, lookup, start, length, occurrence], c) => {
     return c.unsupported('indexof with an occurrence other than 1', 'Use indexof on the rest of the string (substring) instead.');
   }
   const str = s(x!, c);
-  const from = start === undefined ? '0' : long(start, c);
+  // A negative start counts from the end; length is how many characters are searched (-1: all).
+  const from = start === undefined ? '0' : `(CASE WHEN ${long(start, c)} < 0 THEN greatest(length(${str}) + ${long(start, c)}, 0) ELSE ${long(start, c)} END)`;
   const window = length === undefined ? `substr(${str}, ${from} + 1)` : `substr(${str}, ${from} + 1, CASE WHEN ${long(length, c)} = -1 THEN length(${str}) ELSE ${long(length, c)} END)`;
   const at = `strpos(${window}, ${s(lookup!, c)})`;
-  const invalid = [start !== undefined ? `${from} < 0` : '', length !== undefined ? `${long(length, c)} < -1` : ''].filter(Boolean);
   const found = `(CASE WHEN ${at} = 0 THEN -1 ELSE ${at} - 1 + ${from} END)`;
-  const sql = invalid.length > 0 ? `(CASE WHEN ${invalid.join(' OR ')} THEN NULL ELSE ${found} END)` : found;
+  const sql = length !== undefined ? `(CASE WHEN ${long(length, c)} < -1 THEN NULL ELSE ${found} END)` : found;
   return `CAST(${sql} AS ${c.sqlType(c.resultType)})`;
 });
 
