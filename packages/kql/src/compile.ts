@@ -4,6 +4,7 @@ import { KqlError } from './diagnostics.ts';
 import type { CompileEnv, CompiledQuery } from './index.ts';
 import type { Relation } from './plan/nodes.ts';
 import { Lowerer } from './plan/lower.ts';
+import { SchemaDiscovery } from './plan/lower/evaluate.ts';
 import { foldConstants } from './plan/rewrites/fold-constants.ts';
 import { restrictTimeRange } from './plan/rewrites/time-range.ts';
 import { visitRelations } from './plan/rewrites/walk.ts';
@@ -42,17 +43,23 @@ export async function analyzeQuery(text: string, env: CompileEnv): Promise<Analy
 /** Stage 2: the logical plan, after the named rewrites. */
 export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Relation; render?: CompiledQuery['render'] } {
   const nowMicros = BigInt((env.now ?? new Date()).getTime()) * 1000n;
-  const lowered = new Lowerer(analyzed, { home: env.home, nowMicros }).lower();
-  let plan = lowered.plan;
-  plan = acrossWorkspaces(plan, env.home.id, env.additional ?? []);
+  const lowered = new Lowerer(analyzed, {
+    home: env.home, nowMicros, ...(env.externalData !== undefined ? { externalDataDirectory: env.externalData.directory } : {}),
+  }).lower();
+  const plan = rewrite(lowered.plan, env);
+  return { plan, ...(lowered.render !== undefined ? { render: lowered.render } : {}) };
+}
+
+/** The named rewrites, in order: other workspaces, the API's time range, constant folding. */
+function rewrite(lowered: Relation, env: CompileEnv): Relation {
+  let plan = acrossWorkspaces(lowered, env.home.id, env.additional ?? []);
   if (env.timeRange !== undefined) {
     const range: { start?: bigint; end?: bigint } = {};
     if (env.timeRange.start) range.start = BigInt(env.timeRange.start.getTime()) * 1000n;
     if (env.timeRange.end) range.end = BigInt(env.timeRange.end.getTime()) * 1000n;
     plan = restrictTimeRange(plan, range);
   }
-  plan = foldConstants(plan);
-  return { plan, ...(lowered.render !== undefined ? { render: lowered.render } : {}) };
+  return foldConstants(plan);
 }
 
 /** Ids of the workspaces whose storage a plan reads. */
@@ -69,8 +76,23 @@ export function sqlOf(plan: Relation, env: Pick<CompileEnv, 'catalogOf'>): strin
   return new SqlCompiler(duckdb, { catalogOf: env.catalogOf }).compile(plan);
 }
 
+/** How many data-dependent schemas (bag_unpack, pivot) one query may discover. */
+const MAX_DISCOVERIES = 8;
+
 export async function compileQuery(text: string, env: CompileEnv): Promise<CompiledQuery> {
-  const analyzed = await analyzeQuery(text, env);
-  const { plan, render } = planQuery(analyzed, env);
-  return { sql: sqlOf(plan, env), columns: plan.columns, workspaces: workspacesOf(plan), ...(render !== undefined ? { render } : {}) };
+  let current = text;
+  for (let round = 0; ; round++) {
+    const analyzed = await analyzeQuery(current, env);
+    try {
+      const { plan, render } = planQuery(analyzed, env);
+      return { sql: sqlOf(plan, env), columns: plan.columns, workspaces: workspacesOf(plan), ...(render !== undefined ? { render } : {}) };
+    } catch (e) {
+      // A plugin whose columns come from the data: ask the caller to run the discovery query,
+      // write the schema it finds into the text, and compile again (see plan/lower/evaluate.ts).
+      if (!(e instanceof SchemaDiscovery) || env.discover === undefined || e.insertAt < 0 || round >= MAX_DISCOVERIES) throw e;
+      const discoveryPlan = rewrite(e.plan, env);
+      const rows = await env.discover(sqlOf(discoveryPlan, env), workspacesOf(discoveryPlan));
+      current = current.slice(0, e.insertAt) + e.schema(rows) + current.slice(e.insertAt);
+    }
+  }
 }

@@ -25,6 +25,18 @@ export interface CompileEnv {
   now?: Date;
   /** The SQL catalog (attached database) holding a workspace's storage. */
   catalogOf(workspaceId: string): string;
+  /**
+   * The directory `externaldata` may read files from, chosen by an administrator. Without it
+   * externaldata is refused; URLs always are (the compiler never reaches the network).
+   */
+  externalData?: { directory: string };
+  /**
+   * Runs a read-only query the compiler writes to learn a schema that depends on the data
+   * (`evaluate bag_unpack` or `pivot` without an output schema), and returns its rows. The
+   * compiler then writes the schema into the query and compiles it again. Without it such
+   * queries are refused with a hint to give the schema.
+   */
+  discover?(sql: string, workspaces: string[]): Promise<unknown[][]>;
 }
 
 export interface RenderSpec {

@@ -13,9 +13,13 @@ import './conditional.ts';
 import './ip.ts';
 import './hash.ts';
 import './aggregates.ts';
+import './parse.ts';
+import './schema.ts';
+import './window.ts';
 import { aggregateFunctionSpec, scalarFunction } from './registry.ts';
 
 export { catalogue, scalarFunction, aggregateFunctionSpec } from './registry.ts';
+export { windowFunction, windowFunctionNames } from './window.ts';
 
 export function isScalarFunction(name: string): boolean {
   return scalarFunction(name) !== undefined;

@@ -2,11 +2,19 @@
 // SELECT per relation, nested); a dialect supplies names, types, literals and conversions.
 // Identifiers are always quoted and literals always escaped by the dialect: no user text reaches
 // SQL any other way.
+//
+// Row order: Kusto's serialized order (after sort, kept by where, extend, take, mv-expand...) is
+// the order rows arrive in. DuckDB keeps the order of a subquery's ORDER BY through projections,
+// filters, LIMIT, UNNEST and windows without ORDER BY (preserve_insertion_order), so sort is
+// compiled once where it happens and window functions read rows as they come (OVER ()): one sort,
+// and prev() sees the same neighbour the result shows. See docs/ARCHITECTURE.md, "Row order".
 import { KqlError, unsupported } from '../diagnostics.ts';
-import { aggregateFunctionSpec, scalarFunction } from '../functions/catalog.ts';
+import { aggregateFunctionSpec, scalarFunction, windowFunction } from '../functions/catalog.ts';
 import type { SqlArg, SqlContext } from '../functions/registry.ts';
-import type { Relation, Scalar, SortKey } from '../plan/nodes.ts';
+import type { AggregateCall, Relation, Scalar, SortKey } from '../plan/nodes.ts';
 import type { KqlColumn, KqlType } from '../types.ts';
+import { mvExpandSql } from './mv-expand.ts';
+import { seriesSql } from './series.ts';
 
 export interface Dialect {
   readonly name: string;
@@ -29,7 +37,7 @@ export interface SqlOptions {
 }
 
 /** An error in SQL generation is a compiler defect or an unsupported combination, never silent. */
-function internal(message: string): KqlError {
+export function internal(message: string): KqlError {
   return unsupported(message, 0, 0);
 }
 
@@ -38,19 +46,22 @@ export class SqlCompiler {
   private readonly cteNames = new Map<string, string>();
   private aliasCount = 0;
 
-  constructor(private readonly dialect: Dialect, private readonly options: SqlOptions) {}
+  constructor(readonly dialect: Dialect, private readonly options: SqlOptions) {}
 
-  /** The whole statement: CTEs for shared relations, the plan, and its final order. */
+  /** The whole statement: CTEs for shared relations, then the plan. */
   compile(plan: Relation): string {
     const body = this.relation(plan);
-    const order = orderOf(plan);
-    const ordered = order !== undefined && plan.kind !== 'sort' && plan.kind !== 'limit'
-      ? `SELECT * FROM (${body}) AS ${this.alias()} ORDER BY ${this.orderBy(order)}`
-      : body;
-    return this.ctes.length > 0 ? `WITH ${this.ctes.join(', ')} ${ordered}` : ordered;
+    return this.ctes.length > 0 ? `WITH ${this.ctes.join(', ')} ${body}` : body;
   }
 
-  private alias(): string {
+  /** A CTE (computed once) holding `sql`; returns its name. */
+  shareText(sql: string): string {
+    const name = this.dialect.ident(`__s${this.ctes.length}`);
+    this.ctes.push(`${name} AS MATERIALIZED (${sql})`);
+    return name;
+  }
+
+  alias(): string {
     return `t${this.aliasCount++}`;
   }
 
@@ -72,19 +83,8 @@ export class SqlCompiler {
         if (r.rows.length === 0) return d.emptyRelation(r.columns);
         return d.values(r.columns, r.rows.map((row) => row.map((v, i) => this.cast(this.scalar(v), v.type, r.columns[i]!.type))));
       }
-      case 'range': {
-        const [c] = r.columns;
-        const from = this.scalar(r.from);
-        const to = this.scalar(r.to);
-        const step = this.scalar(r.step);
-        const i = d.ident('i');
-        if (c!.type === 'datetime') {
-          const count = `CAST(floor((epoch_us(${to}) - epoch_us(${from})) * 10 / (${step})) AS BIGINT)`;
-          return `SELECT (${from} + to_microseconds(CAST(${i} * (${step}) // 10 AS BIGINT))) AS ${d.ident(c!.name)} FROM range(0, greatest(${count} + 1, 0)) AS g(${i})`;
-        }
-        const count = `CAST(floor((${to} - (${from})) / (${step})) AS BIGINT)`;
-        return `SELECT CAST(${from} + ${i} * (${step}) AS ${d.sqlType(c!.type)}) AS ${d.ident(c!.name)} FROM range(0, greatest(${count} + 1, 0)) AS g(${i})`;
-      }
+      case 'range': return this.range(r);
+      case 'external': return this.external(r);
       case 'filter':
         return `SELECT * FROM (${this.relation(r.input)}) AS ${this.alias()} WHERE ${this.scalar(r.predicate)}`;
       case 'project': {
@@ -108,30 +108,21 @@ export class SqlCompiler {
         if (r.input.kind === 'sort') {
           return `SELECT * FROM (${this.relation(r.input.input)}) AS ${this.alias()} ORDER BY ${this.orderBy(r.input.keys)} LIMIT ${count}`;
         }
-        const order = orderOf(r.input);
-        const inner = this.relation(r.input);
-        return order !== undefined
-          ? `SELECT * FROM (${inner}) AS ${this.alias()} ORDER BY ${this.orderBy(order)} LIMIT ${count}`
-          : `SELECT * FROM (${inner}) AS ${this.alias()} LIMIT ${count}`;
+        return `SELECT * FROM (${this.relation(r.input)}) AS ${this.alias()} LIMIT ${count}`;
       }
+      case 'sample':
+        return `SELECT * FROM (${this.relation(r.input)}) AS ${this.alias()} USING SAMPLE reservoir(${this.integer(r.count)} ROWS)`;
       case 'distinct':
         return `SELECT DISTINCT * FROM (${this.relation(r.input)}) AS ${this.alias()}`;
+      case 'serialize':
+        return this.relation(r.input);
       case 'join':
         return this.join(r);
-      case 'union': {
-        const parts = r.inputs.map((input, n) => {
-          const list = r.columns.map((c) => {
-            if (r.source !== undefined && c.name === r.source.column) return `${d.str(r.source.names[n] ?? '')} AS ${d.ident(c.name)}`;
-            const from = input.columns.find((x) => x.name === c.name);
-            if (from === undefined) return `CAST(NULL AS ${d.sqlType(c.type)}) AS ${d.ident(c.name)}`;
-            return `${this.cast(d.ident(from.name), from.type, c.type)} AS ${d.ident(c.name)}`;
-          });
-          return `SELECT ${list.join(', ')} FROM (${this.relation(input)}) AS ${this.alias()}`;
-        });
-        return parts.map((p) => `(${p})`).join(' UNION ALL ');
-      }
+      case 'union': return this.union(r);
       case 'mvexpand':
-        return this.mvExpand(r);
+        return mvExpandSql(this, r);
+      case 'series':
+        return seriesSql(this, r);
       case 'shared': {
         let name = this.cteNames.get(r.id);
         if (name === undefined) {
@@ -144,7 +135,58 @@ export class SqlCompiler {
     }
   }
 
-  private orderBy(keys: SortKey[]): string {
+  /** A constant count (sample): an integer literal, checked here because it goes into the SQL text. */
+  private integer(s: Scalar): string {
+    if (s.kind !== 'literal' || s.value === null || !Number.isFinite(Number(s.value))) throw internal('a computed row count');
+    return String(Math.max(0, Math.trunc(Number(s.value))));
+  }
+
+  private range(r: Relation & { kind: 'range' }): string {
+    const d = this.dialect;
+    const [c] = r.columns;
+    const from = this.scalar(r.from);
+    const to = this.scalar(r.to);
+    const step = this.scalar(r.step);
+    const i = d.ident('i');
+    // Kusto: from, from + step, ... while not past `to` (inclusive); a step of the wrong sign gives no rows.
+    if (c!.type === 'datetime') {
+      const count = `CAST(floor((epoch_us(${to}) - epoch_us(${from})) * 10 / (${step})) AS BIGINT)`;
+      return `SELECT (${from} + to_microseconds(CAST(${i} * (${step}) // 10 AS BIGINT))) AS ${d.ident(c!.name)} FROM range(0, greatest(${count} + 1, 0)) AS g(${i})`;
+    }
+    const count = `CAST(floor((${to} - (${from})) / (${step})) AS BIGINT)`;
+    return `SELECT CAST(${from} + ${i} * (${step}) AS ${d.sqlType(c!.type)}) AS ${d.ident(c!.name)} FROM range(0, greatest(${count} + 1, 0)) AS g(${i})`;
+  }
+
+  private external(r: Relation & { kind: 'external' }): string {
+    const d = this.dialect;
+    const columns = `{${r.columns.map((c) => `${d.str(c.name)}: ${d.str(d.sqlType(c.type))}`).join(', ')}}`;
+    const read = r.format === 'json'
+      ? `read_json(${d.str(r.path)}, format = 'newline_delimited', columns = ${columns})`
+      : `read_csv(${d.str(r.path)}, header = false, auto_detect = false, skip = ${r.ignoreFirstRecord ? 1 : 0}, delim = ${d.str(r.format === 'tsv' ? '\t' : ',')}, quote = '"', escape = '"', columns = ${columns})`;
+    const list = r.columns.map((c) => (c.type === 'string' ? `coalesce(${d.ident(c.name)}, '') AS ${d.ident(c.name)}` : d.ident(c.name))).join(', ');
+    return `SELECT ${list} FROM ${read}`;
+  }
+
+  private union(r: Relation & { kind: 'union' }): string {
+    const d = this.dialect;
+    const data = r.source !== undefined ? r.columns.filter((c) => c.name !== r.source!.column) : r.columns;
+    const parts = r.inputs.map((input, n) => {
+      const list = data.map((c, j) => {
+        const from = r.mapping[n]?.[j] ?? null;
+        const source = from === null ? undefined : input.columns.find((x) => x.name === from);
+        if (source === undefined) return c.type === 'string' ? `'' AS ${d.ident(c.name)}` : `CAST(NULL AS ${d.sqlType(c.type)}) AS ${d.ident(c.name)}`;
+        return `${this.cast(d.ident(source.name), source.type, c.type)} AS ${d.ident(c.name)}`;
+      });
+      if (r.source !== undefined) {
+        const at = r.columns.findIndex((c) => c.name === r.source!.column);
+        list.splice(at, 0, `${d.str(r.source.names[n] ?? '')} AS ${d.ident(r.source.column)}`);
+      }
+      return `SELECT ${list.join(', ')} FROM (${this.relation(input)}) AS ${this.alias()}`;
+    });
+    return parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' UNION ALL ');
+  }
+
+  orderBy(keys: SortKey[]): string {
     return keys.map((k) => `${this.scalar(k.expr)} ${k.descending ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
   }
 
@@ -173,33 +215,13 @@ export class SqlCompiler {
     return `SELECT ${list} FROM (${left}) AS ${l} ${sqlKind[r.joinKind]} (${right}) AS ${rr} ON ${on}`;
   }
 
-  private mvExpand(r: Relation & { kind: 'mvexpand' }): string {
-    const d = this.dialect;
-    if (r.expand.length !== 1) throw internal('mv-expand of several columns at once');
-    const [e] = r.expand;
-    const t = this.alias();
-    const j = this.alias();
-    const source = this.scalar(e!.expr);
-    // Arrays expand to their elements, bags to {key: value} pairs; other values stay as one row.
-    const each = `SELECT CASE WHEN json_type(${t}.__v) = 'OBJECT' THEN json_object(key, value) ELSE value END AS v, row_number() OVER () - 1 AS idx `
-      + `FROM json_each(${t}.__v) WHERE json_type(${t}.__v) IN ('ARRAY', 'OBJECT') `
-      + `UNION ALL SELECT ${t}.__v, 0 WHERE json_type(${t}.__v) NOT IN ('ARRAY', 'OBJECT')`;
-    const list = r.columns.map((c) => {
-      if (c.name === e!.name) return `${this.cast(`${j}.v`, 'dynamic', c.type)} AS ${d.ident(c.name)}`;
-      if (c.name === r.indexColumn) return `${j}.idx AS ${d.ident(c.name)}`;
-      return `${t}.${d.ident(c.name)}`;
-    }).join(', ');
-    const limit = r.limit !== undefined ? ` WHERE ${j}.idx < ${r.limit}` : '';
-    return `SELECT ${list} FROM (SELECT *, CAST(${source} AS JSON) AS __v FROM (${this.relation(r.input)}) AS ${this.alias()}) AS ${t}, LATERAL (${each}) AS ${j}${limit}`;
-  }
-
   /** A value of `from` type where `to` is expected (a no-op when equal). */
-  private cast(sql: string, from: KqlType, to: KqlType): string {
+  cast(sql: string, from: KqlType, to: KqlType): string {
     if (from === to) return sql;
     return this.dialect.convert({ sql, type: from, scalar: { kind: 'column', name: '', type: from } }, to);
   }
 
-  private context(resultType: KqlType, what: string): SqlContext {
+  context(resultType: KqlType, what: string): SqlContext {
     const d = this.dialect;
     return {
       str: (v) => d.str(v),
@@ -210,18 +232,28 @@ export class SqlCompiler {
     };
   }
 
+  private args(args: Scalar[]): SqlArg[] {
+    // A tabular argument (x in (T | project c)) is passed as the SELECT of its first column.
+    return args.map((a) => ({ sql: a.kind === 'subquery' ? this.firstColumn(a.plan) : this.scalar(a), type: a.type, scalar: a }));
+  }
+
   scalar(s: Scalar): string {
     switch (s.kind) {
       case 'column': return this.dialect.ident(s.name);
       case 'literal': return this.dialect.literal(s);
       case 'subquery': return `(${this.firstColumn(s.plan)} LIMIT 1)`;
-      case 'window': throw internal(`window function ${s.fn}`);
+      case 'window': {
+        const fn = windowFunction(s.fn);
+        if (fn === undefined) throw internal(`window function ${s.fn}`);
+        const partition = s.partition?.length ? `PARTITION BY ${s.partition.map((p) => this.scalar(p)).join(', ')}` : '';
+        const order = s.order.length ? `ORDER BY ${this.orderBy(s.order)}` : '';
+        const over = (frame?: string) => ` OVER (${[partition, order, frame ?? ''].filter((x) => x !== '').join(' ')})`;
+        return fn.sql(this.args(s.args), over, this.context(s.type, s.fn));
+      }
       case 'call': {
         const fn = scalarFunction(s.fn);
         if (fn === undefined) throw internal(`function ${s.fn}`);
-        // A tabular argument (x in (T | project c)) is passed as the SELECT of its first column.
-        const args: SqlArg[] = s.args.map((a) => ({ sql: a.kind === 'subquery' ? this.firstColumn(a.plan) : this.scalar(a), type: a.type, scalar: a }));
-        const sql = fn.sql(args, this.context(s.type, s.fn));
+        const sql = fn.sql(this.args(s.args), this.context(s.type, s.fn));
         return fn.nullableString === true && s.type === 'string' ? `coalesce(${sql}, '')` : sql;
       }
     }
@@ -233,34 +265,9 @@ export class SqlCompiler {
     return `SELECT ${this.dialect.ident(first.name)} FROM (${this.relation(plan)}) AS ${this.alias()}`;
   }
 
-  private aggregate(a: { fn: string; args: Scalar[]; type: KqlType }): string {
+  aggregate(a: AggregateCall): string {
     const fn = aggregateFunctionSpec(a.fn);
     if (fn === undefined) throw internal(`aggregate ${a.fn}`);
-    const args: SqlArg[] = a.args.map((x) => ({ sql: this.scalar(x), type: x.type, scalar: x }));
-    return fn.sql(args, this.context(a.type, a.fn));
-  }
-}
-
-/**
- * The order a relation's rows come in, when Kusto defines one (after sort, kept by where,
- * project of the same columns and take), expressed over its output columns.
- */
-export function orderOf(r: Relation): SortKey[] | undefined {
-  switch (r.kind) {
-    case 'sort': return r.keys.every((k) => k.expr.kind === 'column' && r.columns.some((c) => c.name === (k.expr as { name: string }).name)) ? r.keys : undefined;
-    case 'filter': case 'limit': return orderOf(r.input);
-    case 'project': {
-      const inner = orderOf(r.input);
-      if (inner === undefined) return undefined;
-      const mapped: SortKey[] = [];
-      for (const k of inner) {
-        const name = (k.expr as { name: string }).name;
-        const out = r.exprs.find((e) => e.expr.kind === 'column' && e.expr.name === name);
-        if (out === undefined) return undefined;
-        mapped.push({ ...k, expr: { kind: 'column', name: out.name, type: k.expr.type } });
-      }
-      return mapped;
-    }
-    default: return undefined;
+    return fn.sql(this.args(a.args), this.context(a.type, a.fn));
   }
 }

@@ -4,7 +4,7 @@ import type { Relation, Scalar } from '../nodes.ts';
 /** Applies `fn` to every relation, children first. */
 export function mapRelation(r: Relation, fn: (r: Relation) => Relation): Relation {
   switch (r.kind) {
-    case 'scan': case 'values': case 'range': return fn(r);
+    case 'scan': case 'values': case 'range': case 'external': return fn(r);
     case 'join': return fn({ ...r, left: mapRelation(r.left, fn), right: mapRelation(r.right, fn) });
     case 'union': return fn({ ...r, inputs: r.inputs.map((i) => mapRelation(i, fn)) });
     default: return fn({ ...r, input: mapRelation(r.input, fn) } as Relation);
@@ -29,7 +29,16 @@ export function mapScalars(r: Relation, fn: (s: Scalar) => Scalar): Relation {
       aggregates: r.aggregates.map((a) => ({ ...a, call: { ...a.call, args: a.call.args.map(deep) } })),
     };
     case 'sort': return { ...r, keys: r.keys.map((k) => ({ ...k, expr: deep(k.expr) })) };
-    case 'limit': return { ...r, count: deep(r.count) };
+    case 'limit': case 'sample': return { ...r, count: deep(r.count) };
+    case 'series': return {
+      ...r,
+      keys: r.keys.map((k) => ({ ...k, expr: deep(k.expr) })),
+      aggregates: r.aggregates.map((a) => ({ ...a, fill: deep(a.fill), call: { ...a.call, args: a.call.args.map(deep) } })),
+      axis: { ...r.axis, expr: deep(r.axis.expr) },
+      step: deep(r.step),
+      ...(r.from !== undefined ? { from: deep(r.from) } : {}),
+      ...(r.to !== undefined ? { to: deep(r.to) } : {}),
+    };
     case 'mvexpand': return { ...r, expand: r.expand.map((e) => ({ ...e, expr: deep(e.expr) })) };
     default: return r;
   }
@@ -44,6 +53,7 @@ export function scalarsOf(r: Relation): Scalar[] {
       const x = stack.pop()!;
       out.push(x);
       if (x.kind === 'call' || x.kind === 'window') stack.push(...x.args);
+      if (x.kind === 'window') stack.push(...(x.partition ?? []), ...x.order.map((k) => k.expr));
     }
     return s;
   });
@@ -55,7 +65,7 @@ export function visitRelations(r: Relation, fn: (r: Relation) => void): void {
   fn(r);
   for (const s of scalarsOf(r)) if (s.kind === 'subquery') visitRelations(s.plan, fn);
   switch (r.kind) {
-    case 'scan': case 'values': case 'range': return;
+    case 'scan': case 'values': case 'range': case 'external': return;
     case 'join': visitRelations(r.left, fn); visitRelations(r.right, fn); return;
     case 'union': r.inputs.forEach((i) => visitRelations(i, fn)); return;
     default: visitRelations(r.input, fn);

@@ -15,6 +15,9 @@ export function acrossWorkspaces(plan: Relation, homeId: string, others: Workspa
       if (table === undefined) continue;
       inputs.push({ ...r, workspaceId: ws.id, stored: table.stored, columns: table.columns.map((c) => ({ ...c })) });
     }
-    return inputs.length === 1 ? r : { kind: 'union', inputs, columns: r.columns };
+    if (inputs.length === 1) return r;
+    // A workspace whose table lacks a column (or has it with another type) reads it as null.
+    const mapping = inputs.map((i) => r.columns.map((c) => (i.columns.some((x) => x.name === c.name && x.type === c.type) ? c.name : null)));
+    return { kind: 'union', inputs, mapping, columns: r.columns };
   });
 }

@@ -1,0 +1,72 @@
+// Helpers every lowering family shares: refusals at a node's position, types and schemas as
+// the analyser computed them, and the parameters of query operators (kind=..., with_itemindex=...).
+import { KqlError, unsupported } from '../../diagnostics.ts';
+import { arrayOf, kindOf, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import { kqlTypeOf } from '../../syntax/symbols.ts';
+import type { KqlColumn, KqlType } from '../../types.ts';
+
+/** The one way a lowering refuses: the coded unsupported error at the node's span. */
+export function fail(node: KNode, what: string, hint?: string): never {
+  const { start, length } = spanOf(node);
+  throw unsupported(what, start, length, hint);
+}
+
+/** A semantic error of the query (valid KQL that Kusto itself would reject when run). */
+export function semantic(node: KNode, code: string, message: string, hint?: string): never {
+  const { start, length } = spanOf(node);
+  throw new KqlError('semantic', { code, message, start, length, ...(hint !== undefined ? { hint } : {}) });
+}
+
+/** Columns of a tabular result type (a TableSymbol) as the analyser computed them. */
+export function columnsOfType(type: KNode, at: KNode): KqlColumn[] {
+  if (type === null || type === undefined || symbolKindOf(type) !== 'Table') {
+    semantic(at, 'VQ010', 'A tabular expression was expected here.');
+  }
+  return arrayOf(type.Columns).map((c: KNode) => {
+    const t = kqlTypeOf(c.Type);
+    if (t === undefined) return fail(at, `The column type of '${c.Name}' (${c.Type?.Name})`);
+    return { name: String(c.Name), type: t };
+  });
+}
+
+/** The analyser's columns of an operator's (or expression's) result. */
+export const outputOf = (node: KNode): KqlColumn[] => columnsOfType(node.ResultType, node);
+
+/** The KQL type of a scalar expression node. */
+export function typeOf(node: KNode): KqlType {
+  const t = kqlTypeOf(node.ResultType);
+  if (t === undefined) return fail(node, `An expression of type '${node.ResultType?.Name ?? 'unknown'}'`);
+  return t;
+}
+
+/** The operator text of a binary expression, normalised: "==", "has_cs", "!in~", "matches regex". */
+export function operatorText(node: KNode): string {
+  return String(node.Operator.Text).toLowerCase().replace(/\s+/g, ' ');
+}
+
+export interface OperatorParameter {
+  /** Lower-cased name: kind, withsource, with_itemindex, hint.strategy... */
+  name: string;
+  /** The value's text as written (an identifier or a literal), trimmed. */
+  text: string;
+  /** The literal value when the value is a literal. */
+  value: unknown;
+  node: KNode;
+}
+
+/** The `name=value` parameters of a query operator, in order. */
+export function parametersOf(list: KNode): OperatorParameter[] {
+  return listOf(list).map((p: KNode) => {
+    const e = p.Expression;
+    const text = String(e?.SimpleName ?? e?.toString() ?? '').trim();
+    return { name: String(p.Name.SimpleName).toLowerCase(), text, value: e?.LiteralValue ?? text, node: p };
+  });
+}
+
+/** Parameters that change only how Kusto distributes work (hints): safe to ignore here. */
+export const isHint = (name: string) => name.startsWith('hint.');
+
+/** The name Kusto gives a bare column expression (`extend Account` keeps Account). */
+export function implicitName(e: KNode): string | undefined {
+  return kindOf(e) === 'NameReference' ? String(e.SimpleName) : undefined;
+}

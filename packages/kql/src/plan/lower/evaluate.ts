@@ -1,0 +1,178 @@
+// evaluate bag_unpack(...) and evaluate pivot(...). Their columns depend on the data (a bag's
+// keys, a column's values), so the analyser cannot type what follows unless the query gives the
+// schema (`evaluate bag_unpack(d) : (*, Name:string, Age:long)`). Without one, lowering raises
+// SchemaDiscovery: a query that finds the columns; compileQuery runs it through the caller
+// (CompileEnv.discover), writes the schema into the text and compiles again, so that the
+// analyser types everything after the plugin. Without `discover`, it is a coded refusal.
+import { aggregateFunction } from '../../functions/catalog.ts';
+import { KqlError } from '../../diagnostics.ts';
+import { kindOf, listOf, spanOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import type { KqlColumn, KqlType } from '../../types.ts';
+import type { Lowerer } from '../lower.ts';
+import { call, col, lit, passThrough, type AggregateCall, type Named, type Relation, type Scalar } from '../nodes.ts';
+import type { Scope } from '../scope.ts';
+import { fail, outputOf, semantic, typeOf } from './context.ts';
+
+/** Raised when a plugin's columns come from the data: `plan` finds them, `schema` writes them. */
+export class SchemaDiscovery extends KqlError {
+  constructor(at: KNode, readonly plugin: string, readonly insertAt: number, readonly plan: Relation, readonly schema: (rows: unknown[][]) => string) {
+    const { start, length } = spanOf(at);
+    super('unsupported', {
+      code: 'VQ040', message: `evaluate ${plugin} without an output schema: its columns depend on the data`, start, length,
+      hint: `Give the columns, e.g. | evaluate ${plugin}(...) : (*, Name:string, Count:long).`,
+    });
+  }
+}
+
+export function lowerEvaluate(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
+  const callNode = op.FunctionCall;
+  const name = String(callNode?.Name?.SimpleName ?? '').toLowerCase();
+  for (const p of listOf(op.Parameters)) fail(p, `The evaluate parameter '${String(p.Name.SimpleName)}'`);
+  const args = listOf(callNode.ArgumentList.Expressions);
+  if (name === 'bag_unpack') return bagUnpack(lx, input, op, args, scope);
+  if (name === 'pivot') return pivot(lx, input, op, args, scope);
+  return fail(callNode, `The plugin '${name}'`);
+}
+
+/** Where a schema clause goes (right after the call), if the call is in the query's own text. */
+function insertionPoint(lx: Lowerer, op: KNode): number | undefined {
+  if (op.Schema) return undefined;
+  const root = op.Root ?? op.Tree?.Root;
+  if (root !== undefined && root !== lx.query.code.Syntax) return undefined;
+  const { start, length } = spanOf(op.FunctionCall);
+  return start + length;
+}
+
+/** `['name']`: a column name the analyser reads back exactly. */
+const quoted = (name: string) => `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+
+function bagUnpack(lx: Lowerer, input: Relation, op: KNode, args: KNode[], scope: Scope): Relation {
+  const bag = lx.scalar(args[0], scope, input);
+  if (bag.type !== 'dynamic') return fail(args[0], `bag_unpack of a ${bag.type} value`);
+  let prefix = '';
+  if (args[1] !== undefined) {
+    const p = lx.scalar(args[1], scope, undefined);
+    if (p.kind !== 'literal' || typeof p.value !== 'string') return fail(args[1], 'A computed bag_unpack prefix');
+    prefix = p.value;
+  }
+  const bagColumn = bag.kind === 'column' ? bag.name : undefined;
+  const kept = input.columns.filter((c) => c.name !== bagColumn);
+  if (op.Schema === null || op.Schema === undefined) {
+    const at = insertionPoint(lx, op);
+    // Discovery: each (key, JSON type) of the bags.
+    const bags: Relation = { kind: 'project', input, exprs: [{ name: '__bag', expr: bag }], columns: [{ name: '__bag', type: 'dynamic' }] };
+    const objects: Relation = { kind: 'filter', input: bags, predicate: call('op:==', 'bool', call('json_kind', 'string', col('__bag', 'dynamic')), lit('OBJECT', 'string')), columns: bags.columns };
+    const entries: Relation = {
+      kind: 'mvexpand', input: objects, expand: [{ name: '__bag', expr: col('__bag', 'dynamic'), type: 'dynamic', bags: 'array' }], columns: bags.columns,
+    };
+    const pairs: Relation = {
+      kind: 'project', input: entries,
+      exprs: [
+        { name: 'key', expr: call('tostring', 'string', call('dyn_index', 'dynamic', col('__bag', 'dynamic'), lit(0n, 'long'))) },
+        { name: 'kind', expr: call('json_kind', 'string', call('dyn_index', 'dynamic', col('__bag', 'dynamic'), lit(1n, 'long'))) },
+      ],
+      columns: [{ name: 'key', type: 'string' }, { name: 'kind', type: 'string' }],
+    };
+    const plan: Relation = { kind: 'distinct', input: pairs, columns: pairs.columns };
+    throw new SchemaDiscovery(op.FunctionCall, 'bag_unpack', at ?? -1, plan, (rows) => {
+      const kinds = new Map<string, Set<string>>();
+      for (const [key, kind] of rows as [string, string][]) {
+        if (!kinds.has(key)) kinds.set(key, new Set());
+        if (kind !== 'NULL') kinds.get(key)!.add(kind);
+      }
+      const taken = new Set(kept.map((c) => c.name));
+      const columns = [...kinds.keys()].sort().map((key) => {
+        const column = prefix + key;
+        if (taken.has(column)) semantic(op.FunctionCall, 'VQ041', `bag_unpack: the key '${key}' is also a column of the input.`, 'Give a prefix: bag_unpack(column, "prefix_").');
+        return `${quoted(column)}:${typeOfKinds(kinds.get(key)!)}`;
+      });
+      return ` : (*${columns.map((c) => `, ${c}`).join('')})`;
+    });
+  }
+  // With a schema: input columns stay; every other column is the bag's key (after the prefix).
+  const columns = outputOf(op);
+  const exprs: Named[] = columns.map((c) => {
+    const from = kept.find((k) => k.name === c.name);
+    if (from !== undefined) return { name: c.name, expr: from.type === c.type ? col(from.name, from.type) : call('convert', c.type, col(from.name, from.type)) };
+    if (!c.name.startsWith(prefix)) return fail(op.Schema, `The column '${c.name}', which does not start with the prefix '${prefix}'`);
+    const value = call('dyn_path', 'dynamic', bag, lit(`$.${JSON.stringify(c.name.slice(prefix.length))}`, 'string'));
+    return { name: c.name, expr: c.type === 'dynamic' ? value : call('convert', c.type, value) };
+  });
+  return { kind: 'project', input, exprs, columns };
+}
+
+/** The column type Kusto gives a key from the JSON types of its values. */
+function typeOfKinds(kinds: Set<string>): KqlType {
+  const k = [...kinds];
+  if (k.length === 0) return 'dynamic';
+  if (k.every((x) => x === 'BIGINT' || x === 'UBIGINT')) return 'long';
+  if (k.every((x) => x === 'BIGINT' || x === 'UBIGINT' || x === 'DOUBLE')) return 'real';
+  if (k.every((x) => x === 'VARCHAR')) return 'string';
+  if (k.every((x) => x === 'BOOLEAN')) return 'bool';
+  return 'dynamic';
+}
+
+/**
+ * pivot(column [, aggregate(...)] [, key columns...]): one row per key values, one column per
+ * value of `column` holding the aggregate of its rows (count() by default; no rows: null, 0 for
+ * counts).
+ */
+function pivot(lx: Lowerer, input: Relation, op: KNode, args: KNode[], scope: Scope): Relation {
+  const [pivotNode, ...rest] = args;
+  const pivotValue = lx.scalar(pivotNode, scope, input);
+  let aggregateNode: KNode | undefined;
+  if (rest[0] !== undefined && kindOf(rest[0]) === 'FunctionCallExpression' && aggregateFunction(String(rest[0].Name.SimpleName)) !== undefined) {
+    aggregateNode = rest.shift();
+  }
+  const keys: Named[] = rest.map((k) => {
+    const n = lx.named(k, scope, input);
+    return { name: n.name || fail(k, 'A pivot key that is not a column'), expr: n.expr };
+  });
+  const aggregate = aggregateNode === undefined
+    ? { fn: 'count', args: [] as Scalar[], type: 'long' as KqlType }
+    : aggregateCall(lx, aggregateNode, scope, input);
+  const asText = pivotValue.type === 'string' ? pivotValue : call('tostring', 'string', pivotValue);
+  if (op.Schema === null || op.Schema === undefined) {
+    const at = insertionPoint(lx, op);
+    const values: Relation = { kind: 'project', input, exprs: [{ name: 'value', expr: asText }], columns: [{ name: 'value', type: 'string' }] };
+    const plan: Relation = { kind: 'distinct', input: values, columns: values.columns };
+    throw new SchemaDiscovery(op.FunctionCall, 'pivot', at ?? -1, plan, (rows) => {
+      const names = (rows as [string][]).map(([v]) => v).sort();
+      const keyColumns = keys.map((k) => `${quoted(k.name)}:${k.expr.type}`);
+      const taken = new Set(keys.map((k) => k.name));
+      const valueColumns = names.map((v) => {
+        if (v === '' || taken.has(v)) semantic(op.FunctionCall, 'VQ042', `pivot: the value '${v}' cannot name a column.`, 'Filter out empty values, or rename them first.');
+        return `${quoted(v)}:${aggregate.type}`;
+      });
+      return ` : (${[...keyColumns, ...valueColumns].join(', ')})`;
+    });
+  }
+  const columns = outputOf(op);
+  const keyNames = new Set(keys.map((k) => k.name));
+  const aggregates = columns.filter((c) => !keyNames.has(c.name)).map((c) => ({ name: c.name, call: filtered(aggregate, call('op:==', 'bool', asText, lit(c.name, 'string')), c.type) }));
+  const aggColumns: KqlColumn[] = [...keys.map((k) => ({ name: k.name, type: k.expr.type })), ...aggregates.map((a) => ({ name: a.name, type: a.call.type }))];
+  const grouped: Relation = { kind: 'aggregate', input, keys, aggregates, columns: aggColumns };
+  return { kind: 'project', input: grouped, exprs: passThrough(columns), columns };
+}
+
+function aggregateCall(lx: Lowerer, node: KNode, scope: Scope, input: Relation): AggregateCall {
+  const fn = aggregateFunction(String(node.Name.SimpleName))!.name;
+  const args = listOf(node.ArgumentList.Expressions).map((a: KNode) => (kindOf(a) === 'StarExpression' ? lit(null, 'long') : lx.scalar(a, scope, input)));
+  return { fn, args, type: typeOf(node) };
+}
+
+/** The aggregate restricted to rows where `where` holds: the *if form when Kusto has one, else the value masked. */
+function filtered(a: AggregateCall, where: Scalar, type: KqlType): AggregateCall {
+  const withIf: Record<string, string> = {
+    count: 'countif', sum: 'sumif', avg: 'avgif', min: 'minif', max: 'maxif', dcount: 'dcountif', take_any: 'take_anyif',
+    make_list: 'make_list_if', make_set: 'make_set_if', stdev: 'stdevif', variance: 'varianceif',
+  };
+  const ifName = withIf[a.fn];
+  if (ifName === undefined || aggregateFunction(ifName) === undefined) {
+    // Aggregates ignore nulls: a masked argument counts only the pivot value's rows.
+    return { fn: a.fn, args: a.args.map((x, i) => (i === 0 ? call('iff', x.type, where, x, lit(null, x.type)) : x)), type };
+  }
+  if (a.fn === 'count') return { fn: ifName, args: [where], type };
+  if (a.fn === 'dcount') return { fn: ifName, args: [a.args[0]!, where, ...a.args.slice(1)], type };
+  return { fn: ifName, args: [...a.args.slice(0, 1), where, ...a.args.slice(1)], type };
+}

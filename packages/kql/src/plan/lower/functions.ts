@@ -1,0 +1,73 @@
+// User functions (let lambdas, saved functions such as Sentinel's parsers) and `invoke`: the
+// analyser gives each call's expansion (the body bound to this call); we lower the body with the
+// parameters bound to the lowered arguments, defaults where an argument is omitted.
+import { arrayOf, kindOf, listOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import type { Lowerer } from '../lower.ts';
+import type { Relation, Scalar } from '../nodes.ts';
+import type { Binding, Scope } from '../scope.ts';
+import { fail } from './context.ts';
+
+export function isUserFunction(symbol: KNode): boolean {
+  if (symbolKindOf(symbol) !== 'Function') return false;
+  // Built-in functions have no body to expand; lambdas and saved functions do.
+  return symbol.Signatures !== undefined && arrayOf(symbol.Signatures).some((s: KNode) => s.Declaration || s.Body);
+}
+
+/**
+ * The body of a call, lowered with its parameters bound. `input` is bound to the first
+ * parameter (invoke's piped table); `args` to the following ones.
+ */
+export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Scope, input?: Relation): { kind: 'table'; plan: Relation } | { kind: 'scalar'; expr: Scalar } {
+  const expanded = callNode.GetExpansion?.();
+  if (expanded === null || expanded === undefined) return fail(callNode, 'This function call (its body could not be expanded)');
+  const body = expanded.Root;
+  const symbol = callNode.ReferencedSymbol;
+  const signature = arrayOf(symbol.Signatures)[0];
+  const parameters = arrayOf(signature?.Parameters);
+  const inner = scope.child();
+  const given = input !== undefined ? [undefined, ...args] : args;
+  parameters.forEach((p: KNode, i: number) => {
+    const name = String(p.Name);
+    if (i === 0 && input !== undefined) {
+      inner.set(name, { kind: 'table', plan: input });
+      return;
+    }
+    const arg = given[i];
+    let binding: Binding | undefined;
+    if (arg !== undefined) {
+      binding = lx.isTabular(arg) ? { kind: 'table', plan: lx.tabular(arg, scope) } : { kind: 'scalar', expr: lx.scalar(arg, scope, undefined) };
+    } else if (p.DefaultValue !== null && p.DefaultValue !== undefined) {
+      binding = { kind: 'scalar', expr: lx.scalar(p.DefaultValue, scope, undefined) };
+    }
+    if (binding !== undefined) inner.set(name, binding);
+  });
+  for (const statement of listOf(body.Statements)) {
+    if (kindOf(statement) === 'LetStatement') lx.bindLet(statement, inner);
+    else if (kindOf(statement) === 'ExpressionStatement') {
+      // A body whose last statement is an expression statement (older saved-function form).
+      const e = statement.Expression;
+      return lx.isTabular(e) ? { kind: 'table', plan: lx.tabular(e, inner) } : { kind: 'scalar', expr: lx.scalar(e, inner, undefined) };
+    }
+  }
+  const result = body.Expression;
+  if (result === null || result === undefined) return fail(callNode, 'A function without a result expression');
+  return lx.isTabular(result) ? { kind: 'table', plan: lx.tabular(result, inner) } : { kind: 'scalar', expr: lx.scalar(result, inner, undefined) };
+}
+
+/** A call of a let lambda or saved function used as a table. */
+export function expandCall(lx: Lowerer, callNode: KNode, args: KNode[], scope: Scope): Relation {
+  const expanded = expansion(lx, callNode, args, scope);
+  if (expanded.kind !== 'table') return fail(callNode, 'A scalar function used as a table');
+  return expanded.plan;
+}
+
+/** `T | invoke f(args)`: f's first (tabular) parameter is T. */
+export function invoke(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
+  const fn = op.Function;
+  if (kindOf(fn) !== 'FunctionCallExpression') return fail(fn, 'This form of invoke');
+  const symbol = fn.ReferencedSymbol;
+  if (symbol === null || symbol === undefined || !isUserFunction(symbol)) return fail(fn, `invoke of '${String(fn.Name?.SimpleName)}'`, 'invoke calls a let function or a saved function.');
+  const expanded = expansion(lx, fn, listOf(fn.ArgumentList.Expressions), scope, input);
+  if (expanded.kind !== 'table') return fail(fn, 'invoke of a scalar function');
+  return expanded.plan;
+}

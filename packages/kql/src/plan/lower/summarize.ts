@@ -1,0 +1,110 @@
+// summarize, count and distinct. Aggregates may sit anywhere in an expression
+// (`summarize x = 100.0 * countif(ok) / count()`): they are collected as columns of one
+// aggregate relation and the expression is computed over them by a projection.
+import { aggregateFunction } from '../../functions/catalog.ts';
+import { kindOf, listOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import type { KqlColumn } from '../../types.ts';
+import type { Lowerer } from '../lower.ts';
+import { col, lit, type AggregateCall, type Named, type Relation, type Scalar } from '../nodes.ts';
+import type { Scope } from '../scope.ts';
+import { fail, implicitName, outputOf, typeOf } from './context.ts';
+import { lowerProject } from './project.ts';
+
+export type Collected = { name: string; call: AggregateCall }[];
+
+export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
+  const columns = outputOf(op);
+  const byExprs = listOf(op.ByClause?.Expressions);
+  const keys: Named[] = byExprs.map((e, i) => ({ name: columns[i]!.name, expr: lx.named(e, scope, input).expr }));
+  const aggregates: Collected = [];
+  const outputs: Named[] = keys.map((k) => ({ name: k.name, expr: col(k.name, columns.find((c) => c.name === k.name)!.type) }));
+  let next = keys.length;
+  let needsProject = false;
+  for (const e of listOf(op.Aggregates)) {
+    const named = kindOf(e) === 'SimpleNamedExpression';
+    const body = named ? e.Expression : e;
+    // arg_max(x, *) and friends produce several columns.
+    if (kindOf(body) === 'FunctionCallExpression' && /^arg_(max|min)$/.test(String(body.Name.SimpleName))) {
+      const produced = argExtreme(lx, body, input, scope, columns, next, keys, aggregates);
+      outputs.push(...produced);
+      next += produced.length;
+      continue;
+    }
+    const name = columns[next++]?.name ?? fail(e, 'An aggregate the compiler cannot name');
+    const collected: Collected = [];
+    const expr = aggregateExpr(lx, body, scope, input, collected);
+    if (expr.kind === 'column' && collected.length === 1 && collected[0]!.name === expr.name) {
+      aggregates.push({ name, call: collected[0]!.call });
+      outputs.push({ name, expr: col(name, expr.type) });
+    } else {
+      aggregates.push(...collected);
+      outputs.push({ name, expr });
+      needsProject = true;
+    }
+  }
+  const aggColumns: KqlColumn[] = [
+    ...keys.map((k) => columns.find((c) => c.name === k.name)!),
+    ...aggregates.map((a) => ({ name: a.name, type: a.call.type })),
+  ];
+  const agg: Relation = { kind: 'aggregate', input, keys, aggregates, columns: aggColumns };
+  if (!needsProject) return { ...agg, columns };
+  return { kind: 'project', input: agg, exprs: outputs, columns };
+}
+
+/** arg_max(by, *) or arg_max(by, a, b): the row's other columns at the extreme of `by`. */
+function argExtreme(lx: Lowerer, body: KNode, input: Relation, scope: Scope, columns: KqlColumn[], at: number, keys: Named[], aggregates: Collected): Named[] {
+  const fn = String(body.Name.SimpleName);
+  const [byNode, ...rest] = listOf(body.ArgumentList.Expressions);
+  const by = lx.scalar(byNode, scope, input);
+  const taken: { name: string; expr: Scalar }[] = [];
+  const keyNames = new Set(keys.map((k) => k.name));
+  const byName = columns[at]?.name ?? fail(body, `${fn} naming`);
+  taken.push({ name: byName, expr: by });
+  for (const r of rest) {
+    if (kindOf(r) === 'StarExpression') {
+      for (const c of input.columns) {
+        if (!keyNames.has(c.name) && !taken.some((t) => t.name === c.name)) taken.push({ name: c.name, expr: col(c.name, c.type) });
+      }
+    } else {
+      const n = lx.named(r, scope, input);
+      taken.push({ name: n.name || implicitName(r) || columns[at + taken.length]?.name || fail(r, `${fn} argument naming`), expr: n.expr });
+    }
+  }
+  // The analyser's names win (it renames clashes: TimeGenerated1...).
+  const out: Named[] = [];
+  taken.forEach((t, i) => {
+    const column = columns[at + i] ?? fail(body, `${fn} with more outputs than the analyser expects`);
+    const name = `__${fn}_${aggregates.length}`;
+    aggregates.push({ name, call: { fn: fn === 'arg_max' ? 'arg_max' : 'arg_min', args: [t.expr, by], type: column.type } });
+    out.push({ name: column.name, expr: col(name, column.type) });
+  });
+  return out;
+}
+
+/** An aggregate expression: aggregate calls collected (as columns __aggN), the rest scalar over them. */
+export function aggregateExpr(lx: Lowerer, node: KNode, scope: Scope, input: Relation, collected: Collected): Scalar {
+  if (kindOf(node) === 'FunctionCallExpression') {
+    const fn = String(node.Name.SimpleName);
+    const spec = aggregateFunction(fn);
+    if (spec !== undefined) {
+      const args = listOf(node.ArgumentList.Expressions).map((a) => (kindOf(a) === 'StarExpression' ? lit(null, 'long') : lx.scalar(a, scope, input)));
+      const type = typeOf(node);
+      const name = `__agg${lx.newId('')}`;
+      collected.push({ name, call: { fn: spec.name, args, type } });
+      return col(name, type);
+    }
+  }
+  return lx.scalar(node, scope, input, (inner) => aggregateExpr(lx, inner, scope, input, collected));
+}
+
+export function lowerCount(_lx: Lowerer, input: Relation, op: KNode): Relation {
+  const [out] = outputOf(op);
+  return { kind: 'aggregate', input, keys: [], aggregates: [{ name: out!.name, call: { fn: 'count', args: [], type: 'long' } }], columns: [out!] };
+}
+
+export function lowerDistinct(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
+  const exprs = listOf(op.Expressions);
+  if (exprs.length === 1 && kindOf(exprs[0]) === 'StarExpression') return { kind: 'distinct', input, columns: input.columns };
+  const projected = lowerProject(lx, input, op, scope);
+  return { kind: 'distinct', input: projected, columns: projected.columns };
+}
