@@ -12,8 +12,11 @@ export type Scalar =
   | { kind: 'literal'; value: LiteralValue; type: KqlType }
   /** A function or operator of the catalogue (functions/), by its catalogue name. */
   | { kind: 'call'; fn: string; args: Scalar[]; type: KqlType }
-  /** `toscalar(...)`: the first column of the first row of a relation. */
-  | { kind: 'subquery'; plan: Relation; type: KqlType }
+  /**
+   * `toscalar(...)`: the first column of the first row of a relation; with `set`, the whole
+   * first column (the right side of `in`).
+   */
+  | { kind: 'subquery'; plan: Relation; type: KqlType; set?: boolean }
   /**
    * A value of another row (prev, next, row_number, row_cumsum), from the window catalogue.
    * Without `order` the rows are taken in the order they arrive: the serialized order, which

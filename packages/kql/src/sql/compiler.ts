@@ -88,7 +88,11 @@ export class SqlCompiler {
       case 'filter':
         return `SELECT * FROM (${this.relation(r.input)}) AS ${this.alias()} WHERE ${this.scalar(r.predicate)}`;
       case 'project': {
-        const list = r.exprs.map((e, i) => `${this.cast(this.scalar(e.expr), e.expr.type, r.columns[i]!.type)} AS ${d.ident(e.name)}`).join(', ');
+        const list = r.exprs.map((e, i) => {
+          // A column kept as it is needs no alias.
+          if (e.expr.kind === 'column' && e.expr.name === e.name && e.expr.type === r.columns[i]!.type) return d.ident(e.name);
+          return `${this.cast(this.scalar(e.expr), e.expr.type, r.columns[i]!.type)} AS ${d.ident(e.name)}`;
+        }).join(', ');
         return `SELECT ${list} FROM (${this.relation(r.input)}) AS ${this.alias()}`;
       }
       case 'aggregate': {
@@ -202,7 +206,12 @@ export class SqlCompiler {
       left = `SELECT DISTINCT ON (${keys}) * FROM (${left}) AS ${this.alias()}`;
     }
     const on = r.on.map((k) => `${l}.${d.ident(k.left)} = ${rr}.${d.ident(k.right)}`).join(' AND ');
-    const list = r.output.map((o) => `${o.side === 'left' ? l : rr}.${d.ident(o.column)} AS ${d.ident(o.name)}`).join(', ');
+    // An outer join's missing side reads as null; Kusto strings are never null, so those read "".
+    const padded = (side: 'left' | 'right') => (side === 'left' ? r.joinKind === 'rightouter' || r.joinKind === 'fullouter' : r.joinKind === 'leftouter' || r.joinKind === 'fullouter');
+    const list = r.output.map((o, i) => {
+      const value = `${o.side === 'left' ? l : rr}.${d.ident(o.column)}`;
+      return `${r.columns[i]!.type === 'string' && padded(o.side) ? `coalesce(${value}, '')` : value} AS ${d.ident(o.name)}`;
+    }).join(', ');
     const sqlKind: Record<typeof r.joinKind, string> = {
       inner: 'INNER JOIN', innerunique: 'INNER JOIN', leftouter: 'LEFT JOIN', rightouter: 'RIGHT JOIN', fullouter: 'FULL JOIN',
       leftanti: 'ANTI JOIN', leftsemi: 'SEMI JOIN', rightanti: 'ANTI JOIN', rightsemi: 'SEMI JOIN',
@@ -234,7 +243,7 @@ export class SqlCompiler {
 
   private args(args: Scalar[]): SqlArg[] {
     // A tabular argument (x in (T | project c)) is passed as the SELECT of its first column.
-    return args.map((a) => ({ sql: a.kind === 'subquery' ? this.firstColumn(a.plan) : this.scalar(a), type: a.type, scalar: a }));
+    return args.map((a) => ({ sql: a.kind === 'subquery' && a.set === true ? this.firstColumn(a.plan) : this.scalar(a), type: a.type, scalar: a }));
   }
 
   scalar(s: Scalar): string {

@@ -19,7 +19,6 @@ export function mvExpandSql(c: SqlCompiler, r: Relation & { kind: 'mvexpand' }):
   const level2 = `SELECT *, ${r.expand.map((e, i) => {
     let list = listOf(values[i]!, e.bags);
     if (r.limit !== undefined) list = `list_slice(${list}, 1, ${Math.max(0, Math.trunc(r.limit))})`;
-    if (e.type !== 'dynamic') list = `list_transform(${list}, lambda x: ${c.cast('x', 'dynamic', e.type)})`;
     return `${list} AS ${lists[i]}`;
   }).join(', ')} FROM (${level1}) AS ${c.alias()}`;
   const longest = lists.length === 1 ? `len(${lists[0]})` : `greatest(${lists.map((l) => `len(${l})`).join(', ')})`;
@@ -29,5 +28,12 @@ export function mvExpandSql(c: SqlCompiler, r: Relation & { kind: 'mvexpand' }):
     if (col.name === r.indexColumn) return `unnest(range(${longest})) AS ${d.ident(col.name)}`;
     return d.ident(col.name);
   });
-  return `SELECT ${select.join(', ')} FROM (${level2}) AS ${c.alias()}`;
+  const expanded = `SELECT ${select.join(', ')} FROM (${level2}) AS ${c.alias()}`;
+  if (r.expand.every((e) => e.type === 'dynamic')) return expanded;
+  // `to typeof(T)`: converted after the expansion, so that padding nulls convert too (a string is "").
+  const typed = r.columns.map((col) => {
+    const e = r.expand.find((x) => x.name === col.name);
+    return e === undefined || e.type === 'dynamic' ? d.ident(col.name) : `${c.cast(d.ident(col.name), 'dynamic', e.type)} AS ${d.ident(col.name)}`;
+  });
+  return `SELECT ${typed.join(', ')} FROM (${expanded}) AS ${c.alias()}`;
 }

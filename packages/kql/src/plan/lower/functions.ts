@@ -3,7 +3,9 @@
 // parameters bound to the lowered arguments, defaults where an argument is omitted.
 import { arrayOf, kindOf, listOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import type { Lowerer } from '../lower.ts';
-import type { Relation, Scalar } from '../nodes.ts';
+import { kqlTypeOf } from '../../syntax/symbols.ts';
+import { parseDatetimeLiteral, parseNumberLiteral, parseTimespan } from '../literals.ts';
+import { lit, type LiteralValue, type Relation, type Scalar } from '../nodes.ts';
 import type { Binding, Scope } from '../scope.ts';
 import { fail } from './context.ts';
 
@@ -37,7 +39,7 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
     if (arg !== undefined) {
       binding = lx.isTabular(arg) ? { kind: 'table', plan: lx.tabular(arg, scope) } : { kind: 'scalar', expr: lx.scalar(arg, scope, undefined) };
     } else if (p.DefaultValue !== null && p.DefaultValue !== undefined) {
-      binding = { kind: 'scalar', expr: lx.scalar(p.DefaultValue, scope, undefined) };
+      binding = { kind: 'scalar', expr: defaultValue(lx, p, scope) };
     }
     if (binding !== undefined) inner.set(name, binding);
   });
@@ -52,6 +54,30 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
   const result = body.Expression;
   if (result === null || result === undefined) return fail(callNode, 'A function without a result expression');
   return lx.isTabular(result) ? { kind: 'table', plan: lx.tabular(result, inner) } : { kind: 'scalar', expr: lx.scalar(result, inner, undefined) };
+}
+
+/**
+ * A parameter's default. A saved function's declaration is parsed but not bound by the
+ * analyser (no types): its default, a literal, is read from its text with the parameter's type.
+ */
+function defaultValue(lx: Lowerer, p: KNode, scope: Scope): Scalar {
+  const node = p.DefaultValue;
+  if (kqlTypeOf(node.ResultType) !== undefined) return lx.scalar(node, scope, undefined);
+  const declared = p.DeclaredTypes?.Count === 1 ? p.DeclaredTypes.getItem(0) : undefined;
+  const type = kqlTypeOf(declared) ?? fail(node, `The default of parameter '${String(p.Name)}'`);
+  const text = String(node.ToString?.() ?? '').trim();
+  let value: LiteralValue | undefined;
+  switch (type) {
+    case 'long': case 'int': value = parseNumberLiteral(text, true); if (type === 'int' && typeof value === 'bigint') value = Number(value); break;
+    case 'real': case 'decimal': value = parseNumberLiteral(text, false); break;
+    case 'string': value = typeof node.LiteralValue === 'string' ? node.LiteralValue : /^(['"])(.*)\1$/s.exec(text)?.[2]; break;
+    case 'bool': value = /^(true|false)$/i.test(text) ? text.toLowerCase() === 'true' : undefined; break;
+    case 'datetime': value = parseDatetimeLiteral(text); break;
+    case 'timespan': value = parseTimespan(text); break;
+    default: value = undefined;
+  }
+  if (value === undefined) return fail(node, `The default of parameter '${String(p.Name)}'`, 'Saved functions may give literal defaults.');
+  return lit(value, type);
 }
 
 /** A call of a let lambda or saved function used as a table. */

@@ -40,8 +40,8 @@ export function lowerJoin(lx: Lowerer, left: Relation, op: KNode, scope: Scope):
     right.columns.forEach((c, i) => output.push({ name: columns[i]!.name, side: 'right', column: c.name }));
   } else if (lookup) {
     fromLeft();
-    // Keys named alike on both sides appear once (from the left).
-    const rightKeys = new Set(on.filter((k) => k.left === k.right).map((k) => k.right));
+    // The right side's key columns do not repeat (the left's stay).
+    const rightKeys = new Set(on.map((k) => k.right));
     let at = left.columns.length;
     for (const c of right.columns) if (!rightKeys.has(c.name)) output.push({ name: columns[at++]!.name, side: 'right', column: c.name });
   } else {

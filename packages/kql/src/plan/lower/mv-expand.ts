@@ -38,7 +38,7 @@ export function lowerMvExpand(lx: Lowerer, input: Relation, op: KNode, scope: Sc
   const legacy = String(op.GetFirstToken?.()?.Text ?? '').toLowerCase() === 'mvexpand';
   let limit: number | undefined = legacy ? 128 : undefined;
   if (op.RowLimitClause) {
-    const v = lx.scalar(op.RowLimitClause.Expression, scope, undefined);
+    const v = lx.scalar(op.RowLimitClause.RowLimit, scope, undefined);
     if (v.kind !== 'literal' || v.value === null) return fail(op.RowLimitClause, 'A computed mv-expand limit');
     limit = Number(v.value);
   }

@@ -89,7 +89,8 @@ function parseColumns(lx: Lowerer, input: Relation, columns: { name: string; typ
     kind: 'project', input: level1, exprs: [...passThrough(level1.columns), ...values],
     columns: [...level1.columns, ...values.map((v) => ({ name: v.name, type: v.expr.type }))],
   };
-  let ok: Scalar = call('parse_matched', 'bool', col(matchName, 'dynamic'));
+  const matched: Scalar = call('parse_matched', 'bool', col(matchName, 'dynamic'));
+  let ok = matched;
   if (mode === 'strict') {
     for (const v of values) if (v.expr.type !== 'string') ok = call('op:and', 'bool', ok, call('isnotnull', 'bool', col(v.name, v.expr.type)));
   }
@@ -99,9 +100,10 @@ function parseColumns(lx: Lowerer, input: Relation, columns: { name: string; typ
   const exprs: Named[] = columns.map((c) => {
     const parsed = byName.get(c.name);
     if (parsed === undefined) return { name: c.name, expr: col(c.name, c.type) };
-    // Strings are never null: a failed parse gives "".
-    const value = where || mode === 'relaxed' ? parsed.value : call('iff', c.type, ok, parsed.value, lit(null, c.type));
-    return { name: c.name, expr: c.type === 'string' ? call('coalesce', 'string', value, lit('', 'string')) : value };
+    // A failed parse gives null, which for strings is "".
+    const holds = mode === 'relaxed' ? matched : ok;
+    if (where && mode !== 'relaxed') return { name: c.name, expr: parsed.value };
+    return { name: c.name, expr: call('iff', c.type, holds, parsed.value, lit(c.type === 'string' ? '' : null, c.type)) };
   });
   return { kind: 'project', input: body, exprs, columns };
 }

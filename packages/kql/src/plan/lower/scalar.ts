@@ -71,7 +71,7 @@ export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relatio
       const items = listOf(node.Right.Expressions);
       if (items.length === 1 && lx.isTabular(items[0])) {
         const plan = lx.tabular(items[0], scope);
-        return call(`op:${op}`, 'bool', sub(node.Left), { kind: 'subquery', plan, type: plan.columns[0]?.type ?? 'string' });
+        return call(`op:${op}`, 'bool', sub(node.Left), { kind: 'subquery', plan, type: plan.columns[0]?.type ?? 'string', set: true });
       }
       return call(`op:${op}`, 'bool', sub(node.Left), ...items.map((i) => sub(i)));
     }

@@ -28,6 +28,7 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
       const produced = argExtreme(lx, body, input, scope, columns, next, keys, aggregates);
       outputs.push(...produced);
       next += produced.length;
+      needsProject = true;
       continue;
     }
     const name = columns[next++]?.name ?? fail(e, 'An aggregate the compiler cannot name');

@@ -1,0 +1,1 @@
+SELECT CAST(count(*) AS BIGINT) AS "Count" FROM (SELECT DISTINCT * FROM (SELECT "Computer", "Account" FROM (SELECT "TimeGenerated", coalesce("Computer", '') AS "Computer", coalesce("Account", '') AS "Account", "EventID", coalesce("IpAddress", '') AS "IpAddress", "LogonType" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0) AS t1) AS t2

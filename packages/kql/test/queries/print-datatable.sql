@@ -1,0 +1,1 @@
+SELECT "a", "b", "print_2", (SELECT "sum_v" FROM (SELECT CAST(coalesce(sum("v"), 0) AS DOUBLE) AS "sum_v" FROM (SELECT * FROM (VALUES (TRY_CAST(CAST(1 AS BIGINT) AS DOUBLE)), (CAST(2.5 AS DOUBLE))) AS v("v")) AS t0) AS t1 LIMIT 1) AS "c" FROM (SELECT * FROM (VALUES (CAST(1 AS BIGINT), 'x', concat('y', 'z'))) AS v("a", "b", "print_2")) AS t2

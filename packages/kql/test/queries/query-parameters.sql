@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT "Account" AS "Account", CAST(count(*) AS BIGINT) AS "Events" FROM (SELECT "TimeGenerated", coalesce("Computer", '') AS "Computer", coalesce("Account", '') AS "Account", "EventID", coalesce("IpAddress", '') AS "IpAddress", "LogonType" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0 GROUP BY 1) AS t1 WHERE ("Events" >= CAST(3 AS BIGINT))

@@ -1,0 +1,1 @@
+SELECT CAST(CAST(1 AS BIGINT) + "i" * (CAST(3 AS BIGINT)) AS BIGINT) AS "x" FROM range(0, greatest(CAST(floor((CAST(10 AS BIGINT) - (CAST(1 AS BIGINT))) / (CAST(3 AS BIGINT))) AS BIGINT) + 1, 0)) AS g("i")

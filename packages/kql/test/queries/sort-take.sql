@@ -1,0 +1,1 @@
+SELECT "TimeGenerated", "Account" FROM (SELECT * FROM (SELECT "TimeGenerated", coalesce("Computer", '') AS "Computer", coalesce("Account", '') AS "Account", "EventID", coalesce("IpAddress", '') AS "IpAddress", "LogonType" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0 ORDER BY "TimeGenerated" DESC NULLS LAST LIMIT CAST(3 AS BIGINT)) AS t1

@@ -1,0 +1,1 @@
+SELECT "TimeGenerated", "Computer" FROM (SELECT * FROM (SELECT "TimeGenerated", coalesce("Computer", '') AS "Computer", coalesce("Account", '') AS "Account", "EventID", coalesce("IpAddress", '') AS "IpAddress", "LogonType" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0 ORDER BY "TimeGenerated" ASC NULLS FIRST LIMIT CAST(2 AS BIGINT)) AS t1
