@@ -1,6 +1,7 @@
 // Aggregations for summarize. Kusto's aggregates ignore nulls. dcount, dcount_hll and the
 // percentiles are exact here (Kusto's are estimates with a documented error): never worse.
 import { literalOf, aggregate, scalar, type SqlArg, type SqlContext } from './registry.ts';
+import { keyPath } from './dynamic.ts';
 import { distinctInOrder, dyn, jsonList, listJson, long, real } from './sql-helpers.ts';
 
 aggregate('count', () => 'CAST(count(*) AS BIGINT)');
@@ -84,7 +85,7 @@ aggregate(['make_set_if', 'makeset_if'], ([x, p, n], c) => makeSet(x!, p!, maxSi
 function makeBag(x: SqlArg, predicate: SqlArg | undefined, max: number): string {
   const bags = `list(${x.sql}) FILTER (WHERE ${[...(predicate !== undefined ? [predicate.sql] : []), `json_type(${x.sql}) = 'OBJECT'`].join(' AND ')})`;
   const keys = `list_slice(${distinctInOrder(`flatten(list_transform(__bs, __b -> json_keys(__b)))`)}, 1, ${max})`;
-  const value = `list_filter(list_transform(__bs, __b -> json_extract(__b, '$.' || CAST(to_json(__k) AS VARCHAR))), __v -> __v IS NOT NULL)[1]`;
+  const value = `list_filter(list_transform(__bs, __b -> json_extract(__b, ${keyPath('__k')})), __v -> __v IS NOT NULL)[1]`;
   return `coalesce(list_transform([${bags}], __bs -> list_transform([${keys}], __ks -> CAST(to_json(map(__ks, list_transform(__ks, __k -> ${value}))) AS JSON))[1])[1], CAST('{}' AS JSON))`;
 }
 aggregate(['make_bag', 'make_dictionary'], ([x, n], c) => makeBag(x!, undefined, maxSize(n, c, false)));

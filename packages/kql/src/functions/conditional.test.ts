@@ -25,3 +25,8 @@ test('max_of / min_of ignore nulls', async () => {
 test('a value compared with null: == is false, != is true; null with null is null', async () => {
   assert.deepEqual(await rows('datatable(val:int)[5, int(null)] | project val == int(null), val != int(null), int(null) == val'), [[false, true, false], [null, null, null]]);
 });
+
+test('<> is !=; a string equals a number when its text is the number\'s', async () => {
+  assert.deepEqual(await rows('datatable(ResultType:string)["0", "50126", "x"] | project ResultType == 0, ResultType != 50126, ResultType <> "0"'),
+    [[true, true, false], [false, false, true], [false, true, true]]);
+});

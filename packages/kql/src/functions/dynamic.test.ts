@@ -4,6 +4,7 @@ import { overT, refused, rows, values } from '../../test/functions-harness.ts';
 
 test('member access, array length, pack', async () => {
   assert.deepEqual(await overT('d.list[-1]'), [2, null], 'a negative index counts from the end');
+  assert.deepEqual(await values('dynamic({"": 1, "a/b": 2, "q\\"x": 3})[""]', 'dynamic({"a/b": 2})["a/b"]', 'parse_json("[1, 2]")["1"]'), [1, 2, null], 'any key text, and keys only in bags');
   assert.deepEqual(await values('array_length(dynamic([1, 2, 3, "four"]))', 'array_length(parse_json("{}"))', 'array_length(parse_json("null"))', 'bag_pack("a", 1, "b", "x", "c", int(null))', 'pack_array(1, "2", 2s)', 'bag_keys(dynamic({"a": 1, "c": {"d": 2}}))', 'bag_keys(parse_json("[1]"))'),
     [4, null, null, { a: 1, b: 'x', c: null }, [1, '2', '00:00:02'], ['a', 'c'], null]);
   assert.deepEqual(await rows('T | take 1 | project bag_pack_columns(s, n)'), [[{ s: 'Hello World', n: 42 }]]);

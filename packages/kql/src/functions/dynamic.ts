@@ -7,14 +7,15 @@ import { distinctInOrder, dyn, jsonList, listJson, long, text } from './sql-help
 /** d.a.b / d["a"][0]: the plan passes the JSON path as a literal ('$."a"[0]'). */
 scalar('dyn_path', ([d, path]) => `json_extract(${d!.sql}, ${path!.sql})`);
 scalar('dyn_index', ([d, i], c) => {
-  if (i!.type === 'string') return `json_extract(${d!.sql}, ${keyPath(i!.sql)})`;
+  // A key names a member of a bag only (a pointer would also index arrays).
+  if (i!.type === 'string') return `(CASE WHEN json_type(${d!.sql}) = 'OBJECT' THEN json_extract(${d!.sql}, ${keyPath(i!.sql)}) END)`;
   // A negative index counts from the end of the array.
   const n = long(i!, c);
   return `json_extract(${d!.sql}, '$[' || CAST(CASE WHEN ${n} < 0 THEN json_array_length(${d!.sql}) + ${n} ELSE ${n} END AS VARCHAR) || ']')`;
 });
 
-/** A JSON path naming one key, quoted so that any key text is safe ('$."a.b"'). */
-export const keyPath = (key: string) => `('$.' || CAST(to_json(${key}) AS VARCHAR))`;
+/** A JSON Pointer naming one key: any key text is safe, the empty key included ('/a~1b' is "a/b"). */
+export const keyPath = (key: string) => `('/' || replace(replace(${key}, '~', '~0'), '/', '~1'))`;
 
 const isArray = (d: string) => `(json_type(${d}) = 'ARRAY')`;
 const isBag = (d: string) => `(json_type(${d}) = 'OBJECT')`;

@@ -35,25 +35,33 @@ scalar('op:/', ([a, b], c) => {
 scalar('op:%', ([a, b]) => `(${a!.sql} % ${b!.sql})`);
 scalar('op:neg', ([a]) => `(-${a!.sql})`);
 
-/** Two operands made comparable: dynamic is converted to the other side's type. */
-function comparable(a: SqlArg, b: SqlArg, c: SqlContext): [string, string] {
+const isNumber = (a: SqlArg) => a.type === 'int' || a.type === 'long' || a.type === 'real' || a.type === 'decimal';
+
+/**
+ * Two operands made comparable: dynamic is converted to the other side's type. A string and a
+ * number (SigninLogs' `ResultType == 0`) compare as text for equality and as numbers for order,
+ * so that text that is not a number never makes the engine fail.
+ */
+function comparable(a: SqlArg, b: SqlArg, c: SqlContext, equality: boolean): [string, string] {
   if (a.type === 'dynamic' && b.type !== 'dynamic') return [c.convert(a, b.type), b.sql];
   if (b.type === 'dynamic' && a.type !== 'dynamic') return [a.sql, c.convert(b, a.type)];
   if (a.type === 'guid' && b.type === 'string') return [`CAST(${a.sql} AS VARCHAR)`, `lower(${b.sql})`];
   if (b.type === 'guid' && a.type === 'string') return [`lower(${a.sql})`, `CAST(${b.sql} AS VARCHAR)`];
+  if (a.type === 'string' && isNumber(b)) return equality ? [a.sql, c.convert(b, 'string')] : [c.convert(a, 'real'), b.sql];
+  if (b.type === 'string' && isNumber(a)) return equality ? [c.convert(a, 'string'), b.sql] : [a.sql, c.convert(b, 'real')];
   return [a.sql, b.sql];
 }
 
 const isNullLiteral = (a: SqlArg) => a.scalar.kind === 'literal' && a.scalar.value === null;
 
-for (const [op, sqlOp] of [['==', '='], ['!=', '<>'], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>=']] as const) {
+for (const [op, sqlOp] of [['==', '='], ['!=', '<>'], ['<>', '<>'], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>=']] as const) {
   scalar(`op:${op}`, ([a, b], c) => {
     // Kusto: a value compared equal to null is false (unequal true); null against null is null.
-    if ((op === '==' || op === '!=') && (isNullLiteral(a!) || isNullLiteral(b!))) {
+    if ((op === '==' || op === '!=' || op === '<>') && (isNullLiteral(a!) || isNullLiteral(b!))) {
       const other = isNullLiteral(b!) ? a! : b!;
       return `(CASE WHEN ${other.sql} IS NULL THEN NULL ELSE ${op === '==' ? 'FALSE' : 'TRUE'} END)`;
     }
-    const [x, y] = comparable(a!, b!, c);
+    const [x, y] = comparable(a!, b!, c, op === '==' || op === '!=' || op === '<>');
     return `(${x} ${sqlOp} ${y})`;
   });
 }

@@ -31,8 +31,8 @@ test('extract_all: one group gives values, several give arrays, no match gives n
 });
 
 test('replace_regex rewrites with \\1 groups; trim removes runs of matches at the ends', async () => {
-  assert.deepEqual(await values('replace_regex("a1b22", @"(\\d+)", @"<\\1>")', 'replace("aaa", "a", "b")', 'trim(@"[^\\w]+", "-  Te st1// $")', 'trim_start(@"\\s+", "  x  ")', 'trim_end("x", "axxx")', 'trim("", "abc")'),
-    ['a<1>b<22>', 'bbb', 'Te st1', 'x  ', 'a', 'abc']);
+  assert.deepEqual(await values('replace_regex("a1b22", @"(\\d+)", @"<\\1>")', 'replace(@"(\\d)", @"<\\1>", "a1")', 'trim(@"[^\\w]+", "-  Te st1// $")', 'trim_start(@"\\s+", "  x  ")', 'trim_end("x", "axxx")', 'trim("", "abc")'),
+    ['a<1>b<22>', 'a<1>', 'Te st1', 'x  ', 'a', 'abc']);
   assert.deepEqual(await overT('trim(" ", s)'), ['Hello World', '']);
 });
 

@@ -99,7 +99,10 @@ scalar(['extract_all', 'extractall'], (args, c) => {
 });
 
 // Kusto's rewrite refers to groups as \1..\9 (and \0), as RE2 does.
-scalar(['replace_regex', 'replace'], ([x, re, to], c) => `regexp_replace(${text(x!, c)}, ${text(re!, c)}, ${text(to!, c)}, 'g')`, { nullableString: true });
+const replaceRegex = (x: SqlArg, re: SqlArg, to: SqlArg, c: SqlContext) => `regexp_replace(${text(x, c)}, ${text(re, c)}, ${text(to, c)}, 'g')`;
+scalar('replace_regex', ([x, re, to], c) => replaceRegex(x!, re!, to!, c), { nullableString: true });
+// The deprecated replace() takes its arguments in another order: (regex, rewrite, text).
+scalar('replace', ([re, to, x], c) => replaceRegex(x!, re!, to!, c), { nullableString: true });
 
 /** trim*(regex, source): leading and/or trailing runs of matches removed. */
 function trimmed(x: SqlArg, re: SqlArg, c: SqlContext, start: boolean, end: boolean): string {
