@@ -1,7 +1,8 @@
 // User functions (let lambdas, saved functions such as Sentinel's parsers) and `invoke`: the
 // analyser gives each call's expansion (the body bound to this call); we lower the body with the
 // parameters bound to the lowered arguments, defaults where an argument is omitted.
-import { arrayOf, kindOf, listOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import { KqlError } from '../../diagnostics.ts';
+import { arrayOf, kindOf, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import type { Lowerer } from '../lower.ts';
 import { kqlTypeOf } from '../../syntax/symbols.ts';
 import { parseDatetimeLiteral, parseNumberLiteral, parseTimespan } from '../literals.ts';
@@ -43,18 +44,37 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
     }
     if (binding !== undefined) inner.set(name, binding);
   });
-  for (const statement of listOf(body.Statements)) {
-    if (kindOf(statement) === 'LetStatement') lx.bindLet(statement, inner);
-    else if (kindOf(statement) === 'ExpressionStatement') {
-      // A body whose last statement is an expression statement (older saved-function form).
-      const e = statement.Expression;
-      return lx.isTabular(e) ? { kind: 'table', plan: lx.tabular(e, inner) } : { kind: 'scalar', expr: lx.scalar(e, inner, undefined) };
+  try {
+    for (const statement of listOf(body.Statements)) {
+      if (kindOf(statement) === 'LetStatement') lx.bindLet(statement, inner);
+      else if (kindOf(statement) === 'ExpressionStatement') {
+        // A body whose last statement is an expression statement (older saved-function form).
+        const e = statement.Expression;
+        return lx.isTabular(e) ? { kind: 'table', plan: lx.tabular(e, inner) } : { kind: 'scalar', expr: lx.scalar(e, inner, undefined) };
+      }
     }
+    const result = body.Expression;
+    if (result === null || result === undefined) return fail(callNode, 'A function without a result expression');
+    return lx.isTabular(result) ? { kind: 'table', plan: lx.tabular(result, inner) } : { kind: 'scalar', expr: lx.scalar(result, inner, undefined) };
+  } catch (e) {
+    throw atCall(e, callNode);
   }
-  const result = body.Expression;
-  if (result === null || result === undefined) return fail(callNode, 'A function without a result expression');
-  return lx.isTabular(result) ? { kind: 'table', plan: lx.tabular(result, inner) } : { kind: 'scalar', expr: lx.scalar(result, inner, undefined) };
 }
+
+/**
+ * An error inside a function's body has a position in the body's own text: it is reported at
+ * the call, naming the function (an error already moved to an inner call stays as it is).
+ */
+function atCall(e: unknown, callNode: KNode): unknown {
+  if (!(e instanceof KqlError) || movedErrors.has(e)) return e;
+  const { start, length } = spanOf(callNode);
+  const name = String(callNode.ReferencedSymbol?.Name ?? callNode.Name?.SimpleName ?? 'function');
+  const moved = new KqlError(e.kind, { ...e.diagnostic, message: `${e.diagnostic.message} (in the body of ${name})`, start, length }, e.others);
+  movedErrors.add(moved);
+  return moved;
+}
+
+const movedErrors = new WeakSet<KqlError>();
 
 /**
  * A parameter's default. A saved function's declaration is parsed but not bound by the

@@ -49,7 +49,7 @@ export function lowerParse(lx: Lowerer, input: Relation, op: KNode, scope: Scope
   const greedy = mode === 'regex' && !flags.includes('U');
   for (const e of listOf(op.Patterns)) {
     const kind = kindOf(e);
-    if (kind === 'StarExpression') pattern += mode === 'regex' ? '.*?' : '.*?';
+    if (kind === 'StarExpression') pattern += '.*?';
     else if (kind === 'StringLiteralExpression' || kind === 'CompoundStringLiteralExpression') {
       const value = String(e.LiteralValue ?? '');
       pattern += mode === 'regex' ? `(?:${nonCapturing(value, e)})` : regexEscape(value);
@@ -58,7 +58,8 @@ export function lowerParse(lx: Lowerer, input: Relation, op: KNode, scope: Scope
       const name = String(decl.SimpleName);
       const type = kqlTypeOf(decl.ResultType) ?? columns.find((c) => c.name === name)?.type ?? 'string';
       captures.push({ name, type });
-      const typed = TYPE_PATTERN[type];
+      // Relaxed: a column takes what is there, and is null when that does not convert.
+      const typed = mode === 'relaxed' ? undefined : TYPE_PATTERN[type];
       pattern += `(${typed ?? (type === 'string' && greedy ? '.*' : '.*?')})`;
     } else {
       return fail(e, `This parse pattern element (${kind})`);

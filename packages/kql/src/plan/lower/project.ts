@@ -8,14 +8,14 @@ import { col, passThrough, type Named, type Relation, type Scalar } from '../nod
 import type { Scope } from '../scope.ts';
 import { fail, implicitName, outputOf } from './context.ts';
 import { multiValue } from './multi-value.ts';
-import { containsWindow, withWindows } from './window.ts';
+import { containsWindow, inOrder, withWindows } from './window.ts';
 
 export function lowerFilter(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
-  const { row, result: predicate } = withWindows(lx, input, () => lx.scalar(op.Condition, scope, input));
+  const { row, result: predicate, position } = withWindows(lx, input, () => lx.scalar(op.Condition, scope, input));
   if (!containsWindow(predicate) && row === input) return { kind: 'filter', input, predicate, columns: input.columns };
   // SQL evaluates window functions after WHERE: compute the predicate as a column, then filter.
   const flag = `__where${lx.newId('')}`;
-  const withFlag: Relation = { kind: 'project', input: row, exprs: [...passThrough(row.columns), { name: flag, expr: predicate }], columns: [...row.columns, { name: flag, type: 'bool' }] };
+  const withFlag = inOrder({ kind: 'project', input: row, exprs: [...passThrough(row.columns), { name: flag, expr: predicate }], columns: [...row.columns, { name: flag, type: 'bool' }] }, position);
   const filtered: Relation = { kind: 'filter', input: withFlag, predicate: col(flag, 'bool'), columns: withFlag.columns };
   return { kind: 'project', input: filtered, exprs: passThrough(input.columns), columns: input.columns };
 }
@@ -87,19 +87,19 @@ export function lowerExtend(lx: Lowerer, input: Relation, op: KNode, scope: Scop
   // Unnamed values take the names of the columns the analyser added, in order.
   const newNames = columns.map((c) => c.name).filter((n) => !given.has(n));
   let unnamed = 0;
-  const { row, result: values } = withWindows(lx, input, () => namedValues(lx, input, exprsOf, scope,
+  const { row, result: values, position } = withWindows(lx, input, () => namedValues(lx, input, exprsOf, scope,
     (e, implied) => implied || newNames[unnamed++] || fail(e, 'An unnamed expression')));
   const byName = new Map(values.map((v) => [v.name, v.expr]));
   const exprs: Named[] = columns.map((c) => ({ name: c.name, expr: byName.get(c.name) ?? col(c.name, c.type) }));
-  return { kind: 'project', input: row, exprs, columns };
+  return inOrder({ kind: 'project', input: row, exprs, columns }, position);
 }
 
 export function lowerProject(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
   const columns = outputOf(op);
-  const { row, result: values } = withWindows(lx, input, () => namedValues(lx, input, listOf(op.Expressions), scope,
+  const { row, result: values, position } = withWindows(lx, input, () => namedValues(lx, input, listOf(op.Expressions), scope,
     (e, _implied, i) => columns[i]?.name ?? fail(e, 'A project whose output the compiler cannot match to its expressions')));
   if (values.length !== columns.length) return fail(op, 'A project whose output the compiler cannot match to its expressions');
-  return { kind: 'project', input: row, exprs: values, columns };
+  return inOrder({ kind: 'project', input: row, exprs: values, columns }, position);
 }
 
 /** project-away / keep / rename / reorder: the analyser's schema says which columns stay, under which names. */

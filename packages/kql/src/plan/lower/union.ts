@@ -11,21 +11,25 @@ import type { Scope } from '../scope.ts';
 import { fail, isHint, outputOf, parametersOf } from './context.ts';
 
 export function lowerUnion(lx: Lowerer, input: Relation | undefined, op: KNode, scope: Scope): Relation {
-  const exprs = listOf(op.Expressions);
+  let sourceColumn: string | undefined;
+  let inner = false;
+  let fuzzy = false;
+  for (const p of parametersOf(op.Parameters)) {
+    if (p.name === 'withsource') sourceColumn = p.text;
+    else if (p.name === 'kind') inner = p.text.toLowerCase() === 'inner';
+    else if (p.name === 'isfuzzy') fuzzy = p.text.toLowerCase() === 'true';
+    else if (!isHint(p.name)) fail(p.node, `The union parameter '${p.name}'`);
+  }
   const inputs: Relation[] = input !== undefined ? [input] : [];
   const names: string[] = input !== undefined ? [sourceName(lx, input, undefined, 0)] : [];
-  for (const e of exprs) {
+  for (const e of listOf(op.Expressions)) {
+    // isfuzzy=true: an input naming a table that does not exist is left out (Kusto's rule).
+    if (fuzzy && unresolved(e)) continue;
     const plan = lx.tabular(e, scope);
     names.push(sourceName(lx, plan, e, inputs.length));
     inputs.push(plan);
   }
-  let sourceColumn: string | undefined;
-  let inner = false;
-  for (const p of parametersOf(op.Parameters)) {
-    if (p.name === 'withsource') sourceColumn = p.text;
-    else if (p.name === 'kind') inner = p.text.toLowerCase() === 'inner';
-    else if (p.name !== 'isfuzzy' && !isHint(p.name)) fail(p.node, `The union parameter '${p.name}'`);
-  }
+  if (inputs.length === 0) return fail(op, 'A union none of whose inputs exist');
   let columns = outputOf(op);
   if (inner) {
     const common = inputs[0]!.columns.filter((c) => inputs.every((i) => i.columns.some((x) => x.name === c.name && x.type === c.type)));
@@ -53,6 +57,13 @@ function sourceOf(columns: KqlColumn[], c: KqlColumn): string | null {
   // A column of the same name but another type that the analyser did not split: it converts.
   const named = columns.find((x) => x.name === c.name);
   return named !== undefined ? named.name : null;
+}
+
+/** Whether the table an input starts from is a name the analyser could not resolve. */
+function unresolved(e: KNode): boolean {
+  let node = e;
+  while (kindOf(node) === 'ParenthesizedExpression' || kindOf(node) === 'PipeExpression') node = node.Expression;
+  return kindOf(node) === 'NameReference' && (node.ReferencedSymbol === null || node.ReferencedSymbol === undefined);
 }
 
 function sourceName(lx: Lowerer, plan: Relation, e: KNode | undefined, index: number): string {

@@ -18,6 +18,11 @@ const over = (fn: string, args: Scalar[], type: KqlType, extra: Partial<Extract<
 /** Helper columns, per level, that the operator being lowered must compute first. */
 export class WindowHelpers {
   readonly levels: Named[][] = [];
+  /**
+   * A window with PARTITION BY gives its rows back grouped by partition: the row order is then
+   * restored by this helper column (the rows' positions), which the operator sorts on.
+   */
+  position: Scalar | undefined;
   /** Columns defined earlier in the same operator: a helper is computed before them, so it inlines them. */
   inline: (s: Scalar) => Scalar = (s) => s;
   constructor(private readonly lx: Lowerer) {}
@@ -58,7 +63,7 @@ export function lowerWindowCall(lx: Lowerer, node: KNode, fn: string, args: Scal
       if (restart === undefined) return over(fn, own, type);
       // Restarts: rows are numbered (summed) within groups that start where `restart` is true.
       const starts = helpers.add(0, restart);
-      const index = helpers.add(0, over('row_index', [], 'long'));
+      const index = helpers.position ??= helpers.add(0, over('row_index', [], 'long'));
       const group = helpers.add(1, over('running_countif', [starts], 'long'));
       return over(fn, own, type, { partition: [group], order: [{ expr: index, descending: false, nullsFirst: false }] });
     }
@@ -88,14 +93,25 @@ export function containsWindow(s: Scalar): boolean {
  * Lowers an operator's expressions with window helpers collected, and gives the relation they
  * must be evaluated over (the input, or the input with helper columns).
  */
-export function withWindows<T>(lx: Lowerer, input: Relation, lower: () => T): { row: Relation; result: T; helpers: boolean } {
+export function withWindows<T>(lx: Lowerer, input: Relation, lower: () => T): { row: Relation; result: T; position: Scalar | undefined } {
   const saved = lx.windowHelpers;
   const helpers = new WindowHelpers(lx);
   lx.windowHelpers = helpers;
   try {
     const result = lower();
-    return { row: helpers.apply(input), result, helpers: helpers.levels.length > 0 };
+    return { row: helpers.apply(input), result, position: helpers.position };
   } finally {
     lx.windowHelpers = saved;
   }
+}
+
+/**
+ * The operator's projection, in the serialized order again when a partitioned window disturbed
+ * it: the position column is kept, sorted on, then dropped.
+ */
+export function inOrder(project: Relation & { kind: 'project' }, position: Scalar | undefined): Relation {
+  if (position === undefined || position.kind !== 'column') return project;
+  const withPosition: Relation = { ...project, exprs: [...project.exprs, { name: position.name, expr: position }], columns: [...project.columns, { name: position.name, type: position.type }] };
+  const sorted: Relation = { kind: 'sort', input: withPosition, keys: [{ expr: position, descending: false, nullsFirst: false }], columns: withPosition.columns };
+  return { kind: 'project', input: sorted, exprs: passThrough(project.columns), columns: project.columns };
 }

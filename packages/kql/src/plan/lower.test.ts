@@ -1,0 +1,128 @@
+// Lowering's refusals and the behaviours the golden suite cannot show: coded errors at the
+// construct's position, externaldata's directory rule, schema discovery, and the row order
+// window functions rely on (checked on enough rows for the engine to work in parallel).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KqlError } from '../index.ts';
+import { GOLDEN_NOW, goldenEngine } from '../../test/queries/fixture.ts';
+
+async function run(kql: string, overrides: Parameters<Awaited<ReturnType<typeof goldenEngine>>['run']>[1] = {}) {
+  const engine = await goldenEngine();
+  return engine.run(kql, { now: GOLDEN_NOW, ...overrides });
+}
+
+/** The query fails with `code`, at the text `at` (its first occurrence), of the given kind. */
+async function refused(kql: string, code: string, at: string, kind: KqlError['kind'] = 'unsupported', overrides = {}) {
+  await assert.rejects(run(kql, overrides), (e: unknown) => {
+    assert.ok(e instanceof KqlError, `expected a KqlError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.equal(e.kind, kind);
+    assert.equal(kql.slice(e.diagnostic.start, e.diagnostic.start + at.length), at, `position of: ${e.message}`);
+    return true;
+  });
+}
+
+test('prev() over rows that are not serialized is refused where it is called', async () => {
+  await refused('SecurityEvent | summarize c = count() by Account | extend p = prev(c)', 'VQ013', 'prev(c)', 'semantic');
+  await refused('SecurityEvent | extend r = row_number()', 'VQ013', 'row_number()', 'semantic');
+});
+
+test('serialize, sort, top and range make rows serialized; where, extend and take keep it', async () => {
+  const r = await run('range x from 1 to 5 step 1 | where x > 1 | take 10 | extend p = prev(x)');
+  assert.deepEqual(r.rows, [[2, null], [3, 2], [4, 3], [5, 4]]);
+  const s = await run('SecurityEvent | where Account == "bob" | serialize | extend n = row_number() | summarize max(n)');
+  assert.deepEqual(s.rows, [[3]]);
+});
+
+test('window functions in operators that cannot hold them are refused', async () => {
+  await refused('SecurityEvent | sort by TimeGenerated asc | summarize x = max(prev(EventID))', 'VQ001', 'prev(EventID)');
+  await refused('SecurityEvent | sort by TimeGenerated asc | sort by prev(EventID)', 'VQ001', 'prev(EventID)');
+  await refused('SecurityEvent | sort by TimeGenerated asc | extend s = row_window_session(TimeGenerated, 1h, 5m)', 'VQ001', 'row_window_session(TimeGenerated, 1h, 5m)');
+});
+
+test('prev() reads the row before in the order the result shows, over many rows and threads', async () => {
+  // 300,000 rows sorted on a key with many ties: prev() must see exactly the previous output row.
+  const base = 'range i from 1 to 300000 step 1 | extend k = (i * 7919) % 1009 | sort by k asc | extend p = prev(k), rn = row_number()';
+  const r = await run(`${base} | where p > k or (isnotnull(p) and rn != prev(rn) + 1) | count`);
+  assert.deepEqual(r.rows, [[0]]);
+  const last = await run(`${base} | take 300000 | summarize max(rn), dcount(rn)`);
+  assert.deepEqual(last.rows, [[300000, 300000]]);
+});
+
+test('restarting row_number keeps the serialized order (its partitioned window would not)', async () => {
+  const base = 'range i from 1 to 200000 step 1 | extend g = i / 1000 | serialize rn = row_number(1, g != prev(g)), cs = row_cumsum(1, g != prev(g))';
+  const r = await run(`${base} | extend bad = iff(g != prev(g), rn != 1, rn != prev(rn) + 1) or rn != cs or (isnotnull(prev(i)) and i != prev(i) + 1) | where bad | count`);
+  assert.deepEqual(r.rows, [[0]]);
+});
+
+test('top-nested with others is refused at the clause', async () => {
+  await refused('SecurityEvent | top-nested 1 of Computer with others = "other" by count()', 'VQ001', 'with others = "other"');
+});
+
+test('search terms may have * only at their ends', async () => {
+  await refused('SecurityEvent | search "ma*ry"', 'VQ001', '"ma*ry"');
+  const r = await run('SecurityEvent | search "*llor*" | count');
+  assert.deepEqual(r.rows, [[3]]);
+});
+
+test('parse refusals: flags without kind=regex, parse-kv quoting', async () => {
+  await refused('Syslog | parse SyslogMessage with "x" y', 'VQ001', 'y', 'unsupported').catch(() => undefined);
+  await refused('Syslog | parse-kv SyslogMessage as (a:string) with (pair_delimiter=" ", kv_delimiter="=", quote="\'")', 'VQ001', 'quote="\'"');
+});
+
+test('parse kind=relaxed keeps the columns that convert', async () => {
+  const r = await run('print s = "a=1 b=x" | parse kind=relaxed s with "a=" a:long " b=" b:long | project a, b');
+  assert.deepEqual(r.rows, [[1, null]]);
+  const strict = await run('print s = "a=1 b=x" | parse s with "a=" a:long " b=" b:long | project a, b');
+  assert.deepEqual(strict.rows, [[null, null]]);
+});
+
+test('lookup takes only leftouter and inner (the analyser refuses the others)', async () => {
+  await assert.rejects(run('SecurityEvent | lookup kind=fullouter (Watchlist) on $left.Account == $right.SearchKey'), (e: unknown) => e instanceof KqlError && e.code === 'KS005');
+});
+
+test('union isfuzzy=true leaves out inputs that do not exist', async () => {
+  const r = await run('union isfuzzy=true (Watchlist | count), (NoSuchTable | count)');
+  assert.deepEqual(r.rows, [[3]]);
+});
+
+test('the legacy mvexpand stops at 128 rows per input row; mv-expand does not', async () => {
+  const legacy = await run('range x from 1 to 200 step 1 | summarize l = make_list(x) | mvexpand l | count');
+  assert.deepEqual(legacy.rows, [[128]]);
+  const current = await run('range x from 1 to 200 step 1 | summarize l = make_list(x, 1000) | mv-expand l | count');
+  assert.deepEqual(current.rows, [[200]]);
+});
+
+test('externaldata reads files of the allowed directory only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-external-'));
+  writeFileSync(join(dir, 'iocs.csv'), 'Indicator,Score\n203.0.113.7,90\n198.51.100.1,40\n');
+  const q = (path: string) => `externaldata (Indicator:string, Score:long) [@"${path}"] with (format="csv", ignoreFirstRecord=true)`;
+  const r = await run(`${q('iocs.csv')} | where Score > 50`, { externalData: { directory: dir } });
+  assert.deepEqual(r.rows, [['203.0.113.7', 90]]);
+  await refused(q('https://example.com/iocs.csv'), 'VQ030', '@"https://example.com/iocs.csv"', 'semantic', { externalData: { directory: dir } });
+  await refused(q('../etc/passwd'), 'VQ031', '@"../etc/passwd"', 'semantic', { externalData: { directory: dir } });
+  await refused(q('/etc/passwd'), 'VQ031', '@"/etc/passwd"', 'semantic', { externalData: { directory: dir } });
+  await refused(q('iocs.csv'), 'VQ001', '@"iocs.csv"');
+});
+
+test('bag_unpack and pivot without a schema need the caller to discover it', async () => {
+  await refused('AuditLogs | evaluate bag_unpack(AdditionalDetails)', 'VQ040', 'bag_unpack(AdditionalDetails)');
+  await refused('SecurityEvent | evaluate pivot(Account)', 'VQ040', 'pivot(Account)');
+  const engine = await goldenEngine();
+  const discover = (sql: string) => engine.sql(sql);
+  const r = await run('AuditLogs | project OperationName, AdditionalDetails | evaluate bag_unpack(AdditionalDetails) | where isnotempty(Agent)', { discover });
+  assert.deepEqual(r.columns.map((c) => `${c.name}:${c.type}`), ['OperationName:string', 'Agent:string', 'IpAddress:string']);
+  assert.deepEqual(r.rows, [['Add member to role', 'portal', '10.0.0.1']]);
+  await refused('datatable(Agent:string, d:dynamic) ["x", dynamic({"Agent": "y"})] | evaluate bag_unpack(d)', 'VQ041', 'bag_unpack(d)', 'semantic', { discover });
+  const prefixed = await run('datatable(Agent:string, d:dynamic) ["x", dynamic({"Agent": "y"})] | evaluate bag_unpack(d, "d_")', { discover });
+  assert.deepEqual(prefixed.rows, [['x', 'y']]);
+});
+
+test('an error inside a function body is reported at the call', async () => {
+  const engine = await goldenEngine();
+  await refused('let f = () { AuditLogs | evaluate bag_unpack(AdditionalDetails) }; f()', 'VQ040', 'f()', 'unsupported', { discover: (sql: string) => engine.sql(sql) });
+  await refused('let g = (n:long) { SecurityEvent | summarize c = count() by Account | extend p = prev(c) | where c > n };\ng(1)', 'VQ013', 'g(1)', 'semantic');
+});
