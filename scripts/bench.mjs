@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Runs a benchmark (packages/*/bench/<name>.bench.ts) with the test certificate trusted.
-// Usage: node scripts/bench.mjs ingest
+// Usage: node scripts/bench.mjs ingest | kql
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTestCertificate } from './test-tls.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const name = process.argv[2];
-const file = join(root, 'packages', 'server', 'bench', `${name}.bench.ts`);
-if (name === undefined || !existsSync(file)) {
-  console.error(`usage: node scripts/bench.mjs <name>; no benchmark at ${file}`);
+const file = readdirSync(join(root, 'packages'))
+  .map((pkg) => join(root, 'packages', pkg, 'bench', `${name}.bench.ts`))
+  .find((f) => existsSync(f));
+if (name === undefined || file === undefined) {
+  console.error(`usage: node scripts/bench.mjs <name>; no benchmark packages/*/bench/${name}.bench.ts`);
   process.exit(2);
 }
 const tls = await ensureTestCertificate(root);
