@@ -9,6 +9,7 @@ import './conversion.ts';
 import './dynamic.ts';
 import './url.ts';
 import './json.ts';
+import './units.ts';
 import './conditional.ts';
 import './ip.ts';
 import './hash.ts';
