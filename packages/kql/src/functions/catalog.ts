@@ -16,6 +16,7 @@ import './hash.ts';
 import './aggregates.ts';
 import './parse.ts';
 import './schema.ts';
+import './series.ts';
 import './window.ts';
 import { aggregateFunctionSpec, scalarFunction } from './registry.ts';
 

@@ -58,6 +58,11 @@ test('restarting row_number keeps the serialized order (its partitioned window w
   assert.deepEqual(r.rows, [[0]]);
 });
 
+test('series functions whose algorithms are not reproduced exactly are refused with a hint', async () => {
+  await refused('print y = dynamic([1, 2, 3]) | extend (flag, score, baseline) = series_decompose_anomalies(y, 1.5, -1, "linefit")', 'VQ001', 'series_decompose_anomalies(y, 1.5, -1, "linefit")');
+  await refused('print y = dynamic([1, 2, 3]) | extend o = series_outliers(y)', 'VQ001', 'series_outliers(y)');
+});
+
 test('top-nested with others is refused at the clause', async () => {
   await refused('SecurityEvent | top-nested 1 of Computer with others = "other" by count()', 'VQ001', 'with others = "other"');
 });

@@ -8,6 +8,7 @@ import type { Lowerer } from '../lower.ts';
 import { call, lit, type Relation, type Scalar } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
 import { fail } from './context.ts';
+import { DEEP } from './refused.ts';
 
 /** The fields each multi-value function returns, in Kusto's order. */
 const FIELDS: Record<string, [string, KqlType][]> = {
@@ -22,7 +23,9 @@ export function multiValue(lx: Lowerer, node: KNode, scope: Scope, row: Relation
   const fn = String(node.ReferencedSymbol?.Name ?? node.Name.SimpleName);
   const fields = FIELDS[fn];
   const backing = `${fn}_dynamic`;
-  if (fields === undefined || !isScalarFunction(backing)) return fail(node, `The function '${fn}'`);
+  if (fields === undefined || !isScalarFunction(backing)) {
+    return fail(node, `The function '${fn}'`, DEEP[fn]);
+  }
   const args = listOf(node.ArgumentList.Expressions).map((a) => lx.scalar(a, scope, row));
   const bag = call(backing, 'dynamic', ...args);
   const shared = lx.windowHelpers?.add(0, bag) ?? bag;

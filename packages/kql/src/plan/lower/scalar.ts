@@ -10,6 +10,7 @@ import { call, col, lit, type Relation, type Scalar } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
 import { fail, operatorText, typeOf } from './context.ts';
 import { expansion, isUserFunction } from './functions.ts';
+import { DEEP } from './refused.ts';
 import { lowerWindowCall, WINDOW_FUNCTIONS } from './window.ts';
 
 export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relation | undefined, inner?: (n: KNode) => Scalar): Scalar {
@@ -155,7 +156,7 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
   }
   if (WINDOW_FUNCTIONS.has(fn)) return lowerWindowCall(lx, node, fn, args.map((a) => sub(a)), row);
   if (aggregateFunction(fn) !== undefined) return fail(node, `The aggregate '${fn}' outside summarize`);
-  if (!isScalarFunction(fn)) return fail(node, `The function '${fn}'`);
+  if (!isScalarFunction(fn)) return fail(node, `The function '${fn}'`, DEEP[fn]);
   return { kind: 'call', fn, args: args.map((a) => sub(a)), type: typeOf(node) };
 }
 
