@@ -2,7 +2,7 @@
 // percentiles are exact here (Kusto's are estimates with a documented error): never worse.
 import { literalOf, aggregate, scalar, type SqlArg, type SqlContext } from './registry.ts';
 import { keyPath } from './dynamic.ts';
-import { distinctInOrder, dyn, jsonList, listJson, long, real } from './sql-helpers.ts';
+import { distinctInOrder, dyn, jsonList, listJson, long, real, sortedJson } from './sql-helpers.ts';
 
 aggregate('count', () => 'CAST(count(*) AS BIGINT)');
 aggregate('countif', ([p]) => `CAST(count(*) FILTER (WHERE ${p!.sql}) AS BIGINT)`);
@@ -64,13 +64,17 @@ function makeList(x: SqlArg, predicate: SqlArg | undefined, max: number, c: SqlC
   return jsonArray(`list_slice(list(${value})${filter(conditions)}, 1, ${max})`);
 }
 
-/** make_set: distinct non-null values; the elements of an array value count one by one. */
+/**
+ * make_set: distinct non-null values; the elements of an array value count one by one. The set
+ * comes sorted (its order is undefined in Kusto): distinct values by hashing, then sorted.
+ */
 function makeSet(x: SqlArg, predicate: SqlArg | undefined, max: number, c: SqlContext): string {
   const conditions = [...(predicate !== undefined ? [predicate.sql] : []), notNull(x)];
-  const elements = x.type === 'dynamic'
-    ? `flatten(list(CASE WHEN json_type(${x.sql}) = 'ARRAY' THEN list_filter(CAST(${x.sql} AS JSON[]), __e -> __e IS NOT NULL AND json_type(__e) <> 'NULL') ELSE [${x.sql}] END)${filter(conditions)})`
-    : `list(${dyn(x, c)})${filter(conditions)}`;
-  return jsonArray(`list_slice(${distinctInOrder(elements)}, 1, ${max})`);
+  if (x.type !== 'dynamic') {
+    return jsonArray(`list_transform(list_slice(list_sort(list(DISTINCT ${x.sql})${filter(conditions)}), 1, ${max}), __e -> ${dyn({ ...x, sql: '__e' }, c)})`);
+  }
+  const elements = `flatten(list(CASE WHEN json_type(${x.sql}) = 'ARRAY' THEN list_filter(CAST(${x.sql} AS JSON[]), __e -> __e IS NOT NULL AND json_type(__e) <> 'NULL') ELSE [${x.sql}] END)${filter(conditions)})`;
+  return jsonArray(`list_slice(${sortedJson(`list_distinct(${elements})`)}, 1, ${max})`);
 }
 
 aggregate('make_list', ([x, n], c) => makeList(x!, undefined, maxSize(n, c, false), c));
@@ -94,11 +98,11 @@ aggregate('make_bag_if', ([x, p, n], c) => makeBag(x!, p!, maxSize(n, c, false))
 // ---- distinct counts as sets (exact stand-ins for HyperLogLog sketches) -----------------
 
 /** hll(x): here the sketch is the set of distinct values itself, so dcount_hll is exact. */
-const distinctSet = (x: SqlArg, conditions: string[], c: SqlContext) => listJson(distinctInOrder(`list(${dyn(x, c)})${filter([...conditions, notNull(x)])}`));
+const distinctSet = (x: SqlArg, conditions: string[], c: SqlContext) => listJson(`list_transform(list_sort(list(DISTINCT ${x.sql})${filter([...conditions, notNull(x)])}), __e -> ${dyn({ ...x, sql: '__e' }, c)})`);
 aggregate('hll', ([x], c) => distinctSet(x!, [], c));
 aggregate('hll_if', ([x, p], c) => distinctSet(x!, [p!.sql], c));
 scalar('dcount_hll', ([h]) => `(CASE WHEN json_type(${h!.sql}) = 'ARRAY' THEN CAST(json_array_length(${h!.sql}) AS BIGINT) END)`);
-aggregate('hll_merge', ([h]) => jsonArray(distinctInOrder(`flatten(list(${jsonList(h!.sql)}) FILTER (WHERE json_type(${h!.sql}) = 'ARRAY'))`)));
+aggregate('hll_merge', ([h]) => jsonArray(sortedJson(`list_distinct(flatten(list(${jsonList(h!.sql)}) FILTER (WHERE json_type(${h!.sql}) = 'ARRAY')))`)));
 
 // ---- percentiles ------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 // apart as a JSON[] list (JSON null elements become SQL NULL and back), and a bag is rebuilt
 // from key and value lists through a MAP, which DuckDB serialises as a JSON object.
 import { literalOf, scalar, type SqlArg, type SqlContext } from './registry.ts';
-import { distinctInOrder, dyn, jsonList, listJson, long, text } from './sql-helpers.ts';
+import { distinctInOrder, dyn, jsonList, listJson, long, sortedJson, text } from './sql-helpers.ts';
 
 /** d.a.b / d["a"][0]: the plan passes the JSON path as a literal ('$."a"[0]'). */
 scalar('dyn_path', ([d, path]) => `json_extract(${d!.sql}, ${path!.sql})`);
@@ -155,8 +155,7 @@ function sortArray(args: SqlArg[], c: SqlContext, descending: boolean): string {
   if (rest.length > 0 && rest.some((a) => a.type === 'dynamic')) return c.unsupported('array_sort with several arrays', 'Sort one array at a time.');
   const nullsLast = rest.length === 0 ? 'TRUE' : c.convert(rest[0]!, 'bool');
   const list = jsonList(d!.sql);
-  const keyed = `list_transform(list_filter(${list}, __e -> __e IS NOT NULL AND json_type(__e) <> 'NULL'), __e -> {'t': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN 0 ELSE 1 END, 'n': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(__e AS DOUBLE) END, 's': CAST(__e AS VARCHAR), 'v': __e})`;
-  const sorted = `list_transform(list_sort(${keyed}, '${descending ? 'DESC' : 'ASC'}'), __k -> __k.v)`;
+  const sorted = sortedJson(`list_filter(${list}, __e -> __e IS NOT NULL AND json_type(__e) <> 'NULL')`, descending);
   const nulls = `list_transform(list_filter(${list}, __e -> __e IS NULL OR json_type(__e) = 'NULL'), __e -> 'null'::JSON)`;
   return `(CASE WHEN ${isArray(d!.sql)} THEN ${listJson(`CASE WHEN coalesce(${nullsLast}, TRUE) THEN list_concat(${sorted}, ${nulls}) ELSE list_concat(${nulls}, ${sorted}) END`)} END)`;
 }

@@ -35,6 +35,13 @@ export const elementText = (e: string): string => `coalesce(json_extract_string(
  */
 export const distinctInOrder = (list: string): string => `list_transform([list_sort(list_transform(${list}, (__v, __i) -> {'v': __v, 'i': __i}))], __sl -> list_transform(list_sort(list_transform(list_filter(__sl, (__s, __j) -> __j = 1 OR __s.v IS DISTINCT FROM __sl[__j - 1].v), __s -> {'i': __s.i, 'v': __s.v})), __t -> __t.v))[1]`;
 
+/**
+ * JSON values sorted: numbers by value first, then everything else by its JSON text. Sets
+ * built by aggregates come out in this order (Kusto leaves their order undefined): hashing and
+ * sorting the distinct values is far cheaper than tracking first appearances over a group.
+ */
+export const sortedJson = (list: string, descending = false): string => `list_transform(list_sort(list_transform(${list}, __e -> {'t': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN 0 ELSE 1 END, 'n': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(__e AS DOUBLE) END, 's': CAST(__e AS VARCHAR), 'v': __e}), '${descending ? 'DESC' : 'ASC'}'), __k -> __k.v)`;
+
 /** A constant argument's value; a non-constant one is refused (the SQL needs it when compiling). */
 export function constant(arg: SqlArg | undefined, c: SqlContext, what: string): LiteralValue | undefined {
   if (arg === undefined) return undefined;
