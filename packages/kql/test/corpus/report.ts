@@ -10,6 +10,12 @@ function median(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)]!;
 }
 
+function countBy<T>(xs: T[], key: (x: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[key(x)] = (out[key(x)] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
+}
+
 export function summaryJson(r: CorpusReport): Record<string, unknown> {
   return {
     rules: r.rules, rules_compiled: r.rules_compiled, rules_executed: r.rules_executed,
@@ -17,6 +23,8 @@ export function summaryJson(r: CorpusReport): Record<string, unknown> {
     rules_compiled_share: r.rules === 0 ? 0 : +(r.rules_compiled / r.rules).toFixed(4),
     rules_executed_share: r.rules === 0 ? 0 : +(r.rules_executed / r.rules).toFixed(4),
     failures_by_code: r.failures_by_code,
+    rule_failures_by_kind: countBy(r.failures.filter((f) => f.kind === 'rule'), (f) => `${f.stage}:${f.kindOfError}`),
+    rules_blocked_by_missing_custom_schema: r.failures.filter((f) => f.kind === 'rule' && (f.rankedCause ?? f.cause).startsWith('needs custom table schema')).length,
     needs_custom_table_schema: r.needs_custom_table_schema,
     sample_rows: r.sampleRows, sample_rows_rejected: r.sampleRejected,
     rule_compile_p50_ms: +median(r.ruleCompileMs).toFixed(2),
@@ -62,7 +70,7 @@ export function formatReport(r: CorpusReport): string {
   for (const f of r.failures) {
     const who = f.kind === 'rule' ? `rule ${f.id} "${f.name}" (${f.path})` : `parser ${f.id} (${f.path})`;
     const extra = [f.via !== undefined ? `via parser ${f.via.join(', ')}` : '', f.missingTables !== undefined ? `no schema for ${f.missingTables.join(', ')}` : ''].filter((x) => x !== '').join('; ');
-    out.push(`  ${who}: ${f.stage} ${f.code}${where(f)}: ${f.message.split('\n')[0]!.slice(0, 300)}${extra !== '' ? ` [${extra}]` : ''}`);
+    out.push(`  ${who}: ${f.stage} ${f.kindOfError} ${f.code}${where(f)}: ${f.message.split('\n')[0]!.slice(0, 300)}${extra !== '' ? ` [${extra}]` : ''}`);
   }
   out.push('');
   out.push('slowest queries (compile + execute):');

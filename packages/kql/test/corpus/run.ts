@@ -15,10 +15,7 @@
 //     (plus one second), so that samples fall inside the lookbacks; a query reading no sample
 //     gets the latest time of all samples. A rule runs as the scheduler would run it: its
 //     queryPeriod is the time range, ending at now.
-import { KqlError, analyzeQuery, planQuery, sqlOf, type CompileEnv, type KqlColumn, type TableDef } from '../../src/index.ts';
-import type { AnalyzedQuery } from '../../src/syntax/analyze.ts';
-import { visitRelations } from '../../src/plan/rewrites/walk.ts';
-import { listOf, symbolKindOf } from '../../src/syntax/kusto-runtime.ts';
+import { KqlError, compileQuery, type CompileEnv, type KqlColumn, type TableDef } from '../../src/index.ts';
 import { standardTables } from '../../../server/src/logstore/schema.ts';
 import { FixtureEngine, type FixtureTable } from '../fixture-engine.ts';
 import { loadParsers, type CorpusParser, type SkippedParser } from './parsers.ts';
@@ -26,7 +23,8 @@ import { loadRules, type CorpusRule } from './rules.ts';
 import { loadSamples, type SampleFileReport } from './samples.ts';
 import { loadRows } from './load-rows.ts';
 
-export type Stage = 'analyze' | 'plan' | 'sql' | 'execute';
+/** compile: compileQuery (analysis, plan, SQL; discovery of data-dependent schemas); execute: DuckDB. */
+export type Stage = 'compile' | 'execute';
 
 export interface Failure {
   kind: 'rule' | 'parser';
@@ -35,6 +33,8 @@ export interface Failure {
   name: string;
   path: string;
   stage: Stage;
+  /** The compiler's error kind (syntax, semantic, unsupported, not-found), 'crash' for an uncoded exception, 'engine' for DuckDB. */
+  kindOfError: string;
   code: string;
   message: string;
   /** 1-based line and column in the query text (the rule's query, or the parser's call). */
@@ -46,6 +46,8 @@ export interface Failure {
   via?: string[];
   /** Custom (_CL) tables the query or the parsers it calls name, which no schema has. */
   missingTables?: string[];
+  /** The cause it is ranked under: its own, or that of the failing parser it fails through. */
+  rankedCause?: string;
 }
 
 export interface Outcome {
@@ -106,23 +108,35 @@ function quotedName(message: string): string | undefined {
 }
 
 /**
- * Failures that an unknown table explains: the analyser's unknown names, and what unresolved
- * names inside a function body become when lowered (a name of kind None, a column of unknown type).
+ * The missing custom tables that explain a failure, if it is one they explain: an unknown name
+ * that is such a table (the analyser's KS204 and friends, or a name of kind None inside a parser
+ * body), or what unresolved names inside a body become when lowered (a column of unknown type, a
+ * union none of whose inputs exist). Other errors are not blamed on missing tables.
  */
-function unknownFamily(code: string, message: string): boolean {
-  return code === 'KS204' || code === 'KS142' || code === 'KS208' || code === 'KS211'
-    || (code === 'VQ001' && (/^The name '[^']*' \(a None\)/.test(message) || /^The column type of '[^']*' \((unknown|null|undefined)\)/.test(message) || /\(unknown\)/.test(message)));
+function explainedByMissing(code: string, message: string, missing: string[]): string[] {
+  const name = quotedName(message);
+  const named = name !== undefined ? missing.filter((m) => m.toLowerCase() === name.toLowerCase()) : [];
+  if (code === 'KS204' || code === 'KS142' || code === 'KS208') return named;
+  if (code !== 'VQ001') return [];
+  if (/^The name '[^']*' \(a None\)/.test(message)) return named;
+  if (/^A union none of whose inputs exist/.test(message) || /^The column type of '[^']*' \(unknown\)/.test(message) || /of type 'unknown'/.test(message)) return missing;
+  return [];
 }
 
 /** The cause a failure is grouped under: unknown names by name, unsupported constructs by construct. */
-function causeOf(code: string, message: string, customTables: Set<string>, missing: string[] = []): string {
-  if (missing.length > 0 && unknownFamily(code, message)) return `needs custom table schema: ${missing.join(', ')}`;
-  if (code === 'KS204' || code === 'KS208' || code === 'KS142') {
+function causeOf(code: string, fullMessage: string, customTables: Set<string>, missing: string[] = []): string {
+  // An error inside a parser is reported at the call, "(in the body of X)": the cause is the same.
+  const message = fullMessage.replace(/ \(in the body of [^)]*\)/g, '');
+  const explained = explainedByMissing(code, message, missing);
+  if (explained.length > 0) return `needs custom table schema: ${explained.join(', ')}`;
+  if (code === 'KS204' || code === 'KS208' || code === 'KS142' || code === 'KS211') {
     const name = quotedName(message);
     if (name !== undefined && /_CL$/i.test(name) && !customTables.has(name.toLowerCase())) return `needs custom table schema: ${name}`;
     if (name !== undefined) return `${code} unknown name: ${name}`;
   }
-  if (code === 'VQ001') return `unsupported: ${message.replace(/ is not supported$/, '').replace(/ \(in [^)]*\)$/, '')}`;
+  if (code === 'VQ001') {
+    return `unsupported: ${message.replace(/ is not supported$/, '').replace(/ \(in [^)]*\)$/, '').replace(/^The default of parameter '[^']*'/, "The default of parameter '…'")}`;
+  }
   if (code.startsWith('DUCKDB')) return `${code}: ${message.split('\n')[0]!.replace(/"[^"]*"/g, '"…"').replace(/'[^']*'/g, "'…'").slice(0, 140)}`;
   if (code.startsWith('KS')) return `${code}: ${message.replace(/'[^']*'/g, "'…'").slice(0, 120)}`;
   return `${code}: ${message.split('\n')[0]!.slice(0, 140)}`;
@@ -195,7 +209,9 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   };
 
   // Which custom tables a query reaches: named in its text or in the parsers it calls, transitively.
-  const bodies = new Map(functions.map((f) => [f.name.toLowerCase(), f.body]));
+  // A function's text as a reader sees it: its parameter list (with defaults), then its body.
+  const bodies = new Map(functions.map((f) => [f.name.toLowerCase(),
+    `(${f.parameters.map((p) => `${p.name}:${typeof p.type === 'string' ? p.type : 'table'}${p.defaultValue !== undefined ? ` = ${p.defaultValue}` : ''}`).join(', ')}) ${f.body}`]));
   /** The query's text and the bodies of the parsers it calls, transitively. */
   const reach = (text: string): string[] => {
     const texts = [text];
@@ -225,32 +241,41 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   const parserFailures = new Map<string, Failure>();
 
   /** Compiles (timed) and executes one query; the failure, if any, is returned, not thrown. */
-  const runOne = async (query: string, period: number | undefined, who: Omit<Failure, 'stage' | 'code' | 'message' | 'cause'>, printScalar = false): Promise<Outcome> => {
+  const tableNames = new Set(tables.map((t) => t.name));
+  /** The tables a query may read: names in its text and in the parsers it calls (no analysis needed). */
+  const tablesIn = (text: string): string[] => {
+    const found = new Set<string>();
+    for (const t of reach(text)) for (const w of t.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (tableNames.has(w)) found.add(w);
+    return [...found];
+  };
+
+  /**
+   * compileQuery (timed) then the SQL on the engine; the failure, if any, is returned, not
+   * thrown. Data-dependent schemas (bag_unpack, pivot) are discovered on the sample data, as the
+   * server discovers them on a workspace's data.
+   */
+  const runOne = async (query: string, period: number | undefined, who: Omit<Failure, 'stage' | 'kindOfError' | 'code' | 'message' | 'cause'>, printScalar = false): Promise<Outcome> => {
+    const now = nowFor(tablesIn(query));
+    const env: CompileEnv = {
+      ...engine.env(), now, discover: (sql) => engine.sql(sql),
+      ...(period !== undefined ? { timeRange: { start: new Date(now.getTime() - period), end: now } } : {}),
+    };
     let text = query;
-    const base = engine.env();
-    let stage: Stage = 'analyze';
     let sql: string;
     let compileMs: number;
+    const t0 = performance.now();
     try {
-      const t0 = performance.now();
-      let analyzed = await analyzeQuery(text, base);
-      // A scalar-valued function is called in `print Result = f(...)`.
-      if (printScalar && scalarResult(analyzed)) {
+      try {
+        sql = (await compileQuery(text, env)).sql;
+      } catch (error) {
+        // A scalar-valued function is called in `print Result = f(...)`.
+        if (!printScalar || !(error instanceof KqlError) || !/scalar function used as a table|tabular expression was expected/i.test(error.message)) throw error;
         text = `print Result = ${query}`;
-        analyzed = await analyzeQuery(text, base);
+        sql = (await compileQuery(text, env)).sql;
       }
-      stage = 'plan';
-      const first = planQuery(analyzed, base);
-      const read = new Set<string>();
-      visitRelations(first.plan, (r) => { if (r.kind === 'scan') read.add(r.table); });
-      const now = nowFor([...read]);
-      const env: CompileEnv = { ...base, now, ...(period !== undefined ? { timeRange: { start: new Date(now.getTime() - period), end: now } } : {}) };
-      const { plan } = planQuery(analyzed, env);
-      stage = 'sql';
-      sql = sqlOf(plan, env);
       compileMs = performance.now() - t0;
     } catch (error) {
-      return { compiled: false, executed: false, failure: failureOf(error, stage, text, who) };
+      return { compiled: false, executed: false, compileMs: performance.now() - t0, failure: failureOf(error, 'compile', text, who) };
     }
     if (options.compileOnly) return { compiled: true, executed: false, compileMs };
     const t1 = performance.now();
@@ -262,22 +287,22 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     }
   };
 
-  const failureOf = (error: unknown, stage: Stage, text: string, who: Omit<Failure, 'stage' | 'code' | 'message' | 'cause'>): Failure => {
+  const failureOf = (error: unknown, stage: Stage, text: string, who: Omit<Failure, 'stage' | 'kindOfError' | 'code' | 'message' | 'cause'>): Failure => {
     if (error instanceof KqlError) {
       const { line, column } = error.position(text);
       const inside = error.diagnostic.start <= text.length && error.diagnostic.length > 0;
       const missing = missingFor(text);
-      return { ...who, stage, code: error.code, message: error.message, ...(inside ? { line, column } : {}), ...(missing.length > 0 ? { missingTables: missing } : {}),
+      return { ...who, stage, kindOfError: error.kind, code: error.code, message: error.message, ...(inside ? { line, column } : {}), ...(missing.length > 0 ? { missingTables: missing } : {}),
         cause: causeOf(error.code, error.message, customTables, missing) };
     }
     const e = error instanceof Error ? error : new Error(String(error));
     if (stage === 'execute') {
       const code = duckdbCode(e);
-      return { ...who, stage, code, message: e.message, cause: causeOf(code, e.message, customTables) };
+      return { ...who, stage, kindOfError: 'engine', code, message: e.message, cause: causeOf(code, e.message, customTables) };
     }
     // A crash inside the compiler (not a coded error) is a defect: reported as such.
     const at = e.stack?.split('\n').find((l) => l.includes('/packages/kql/src/'))?.trim().replace(/^at /, '') ?? '';
-    return { ...who, stage, code: 'CRASH', message: `${e.name}: ${e.message}${at ? ` (${at.replace(/.*\/packages\/kql\//, '')})` : ''}`, cause: `CRASH: ${e.name}: ${e.message.slice(0, 100)}` };
+    return { ...who, stage, kindOfError: 'crash', code: 'CRASH', message: `${e.name}: ${e.message}${at ? ` (${at.replace(/.*\/packages\/kql\//, '')})` : ''}`, cause: `CRASH: ${e.name}: ${e.message.slice(0, 100)}` };
   };
 
   // ---- parsers -------------------------------------------------------------------------
@@ -322,18 +347,19 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   const failuresByCode: Record<string, number> = {};
   for (const f of failures) failuresByCode[f.code] = (failuresByCode[f.code] ?? 0) + 1;
   const needsSchema: Record<string, number> = {};
-  for (const f of failures) {
-    if (f.kind !== 'rule' || !f.cause.startsWith('needs custom table schema: ')) continue;
-    for (const table of f.cause.slice('needs custom table schema: '.length).split(', ')) needsSchema[table] = (needsSchema[table] ?? 0) + 1;
-  }
   const byCause = new Map<string, { cause: string; rules: number; parsers: number; using?: number; example: string }>();
   for (const f of failures) {
     // A rule blocked by a failing parser it calls counts under that parser's cause.
     const cause = f.via !== undefined ? parserFailures.get(f.via[0]!.toLowerCase())!.cause : f.cause;
+    f.rankedCause = cause;
     const entry = byCause.get(cause) ?? { cause, rules: 0, parsers: 0, example: `${f.kind} ${f.kind === 'rule' ? f.path : f.id}` };
     if (f.kind === 'rule') entry.rules++;
     else entry.parsers++;
     byCause.set(cause, entry);
+  }
+  for (const f of failures) {
+    if (f.kind !== 'rule' || !f.rankedCause!.startsWith('needs custom table schema: ')) continue;
+    for (const table of f.rankedCause!.slice('needs custom table schema: '.length).split(', ')) needsSchema[table] = (needsSchema[table] ?? 0) + 1;
   }
   const failingRules = selectedRules.filter((r) => failures.some((f) => f.kind === 'rule' && f.path === r.path && f.id === r.id)).map((r) => reach(r.query).join('\n'));
   for (const entry of byCause.values()) {
@@ -371,7 +397,8 @@ function constructPattern(cause: string): RegExp | undefined {
   if (m !== null) return new RegExp(`(^|[^A-Za-z0-9_])${esc(m[1]!)}\\s*\\(`, 'i');
   m = /^unsupported: The operator '([^']+)'$/.exec(cause);
   if (m !== null) return new RegExp(`\\|\\s*${esc(m[1]!)}(?![-A-Za-z0-9_])`, 'i');
-  if (cause === "unsupported: The tabular expression 'ExternalDataExpression'") return /\bexternaldata\b/i;
+  if (cause === "unsupported: The tabular expression 'ExternalDataExpression'" || cause.startsWith('VQ030')) return /\bexternaldata\b/i;
+  if (cause === "unsupported: The default of parameter '…'") return /:\s*dynamic\s*=\s*dynamic\s*\(/i;
   return undefined;
 }
 
@@ -401,9 +428,3 @@ function parserCall(p: CorpusParser): string {
   return `${p.name}(${args.join(', ')})`;
 }
 
-/** Whether the query's result (its last statement) is a scalar, not a table. */
-function scalarResult(analyzed: AnalyzedQuery): boolean {
-  const last = listOf(analyzed.code.Syntax.Statements).at(-1);
-  const type = last?.Expression?.ResultType;
-  return type !== null && type !== undefined && symbolKindOf(type) !== 'Table';
-}
