@@ -8,6 +8,8 @@ test('counts, sums and averages; nulls ignored, no values give 0 (avg NaN)', asy
   assert.deepEqual(await rows(`${shapes} | summarize count(), countif(sides > 3), dcount(sides % 2), dcountif(name, sides > 4), sum(sides), sumif(sides, sides > 10), avg(sides), avgif(sides, sides > 4), min(name), max(sides), minif(sides, sides > 3), maxif(name, sides < 5)`),
     [[4, 3, 2, 2, 18, 0, 4.5, 5.5, 'hexagon', 6, 4, 'triangle']]);
   assert.deepEqual(await rows('datatable(x:long)[] | summarize sum(x), avg(x), stdev(x), variance(x), count(), max(x)'), [[0, Number.NaN, 0, 0, 0, null]]);
+  assert.deepEqual(await rows('datatable(t:timespan, d:datetime)[1h, datetime(2020-01-01), 2h, datetime(2020-01-03)] | summarize avg(t), avg(d), avgif(d, t > 1h)'),
+    [[54000000000, '2020-01-02T00:00:00.000Z', '2020-01-03T00:00:00.000Z']], 'the mean of durations and of instants');
 });
 
 test('spread: stdev, variance, covariance', async () => {

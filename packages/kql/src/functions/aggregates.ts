@@ -11,8 +11,15 @@ aggregate(['dcountif', 'count_distinctif'], ([x, p]) => `CAST(count(DISTINCT ${x
 // Over no values, Kusto's sum, stdev and variance are 0 and avg is NaN (0 / 0).
 aggregate('sum', ([x], c) => `CAST(coalesce(sum(${x!.sql}), 0) AS ${c.sqlType(c.resultType)})`);
 aggregate('sumif', ([x, p], c) => `CAST(coalesce(sum(${x!.sql}) FILTER (WHERE ${p!.sql}), 0) AS ${c.sqlType(c.resultType)})`);
-aggregate('avg', ([x], c) => `coalesce(avg(${real(x!, c)}), 'NaN'::DOUBLE)`);
-aggregate('avgif', ([x, p], c) => `coalesce(avg(${real(x!, c)}) FILTER (WHERE ${p!.sql}), 'NaN'::DOUBLE)`);
+/** avg keeps datetimes and timespans in their type (their mean instant or duration). */
+function average(x: SqlArg, predicate: SqlArg | undefined, c: SqlContext): string {
+  const where = predicate === undefined ? '' : ` FILTER (WHERE ${predicate.sql})`;
+  if (x.type === 'datetime') return `make_timestamp(CAST(round(avg(epoch_us(${x.sql}))${where}) AS BIGINT))`;
+  if (x.type === 'timespan') return `CAST(round(avg(${x.sql})${where}) AS BIGINT)`;
+  return `coalesce(avg(${real(x, c)})${where}, 'NaN'::DOUBLE)`;
+}
+aggregate('avg', ([x], c) => average(x!, undefined, c));
+aggregate('avgif', ([x, p], c) => average(x!, p!, c));
 aggregate('min', ([x]) => `min(${x!.sql})`);
 aggregate('max', ([x]) => `max(${x!.sql})`);
 aggregate('minif', ([x, p]) => `min(${x!.sql}) FILTER (WHERE ${p!.sql})`);
