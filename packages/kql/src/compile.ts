@@ -81,18 +81,27 @@ const MAX_DISCOVERIES = 8;
 
 export async function compileQuery(text: string, env: CompileEnv): Promise<CompiledQuery> {
   let current = text;
+  let currentEnv = env;
   for (let round = 0; ; round++) {
-    const analyzed = await analyzeQuery(current, env);
+    const analyzed = await analyzeQuery(current, currentEnv);
     try {
-      const { plan, render } = planQuery(analyzed, env);
+      const { plan, render } = planQuery(analyzed, currentEnv);
       return { sql: sqlOf(plan, env), columns: plan.columns, workspaces: workspacesOf(plan), ...(render !== undefined ? { render } : {}) };
     } catch (e) {
       // A plugin whose columns come from the data: ask the caller to run the discovery query,
-      // write the schema it finds into the text, and compile again (see plan/lower/evaluate.ts).
-      if (!(e instanceof SchemaDiscovery) || env.discover === undefined || e.insertAt < 0 || round >= MAX_DISCOVERIES) throw e;
-      const discoveryPlan = rewrite(e.plan, env);
-      const rows = await env.discover(sqlOf(discoveryPlan, env), workspacesOf(discoveryPlan));
-      current = current.slice(0, e.insertAt) + e.schema(rows) + current.slice(e.insertAt);
+      // write the schema it finds into the text (the query's, or a saved function's for this
+      // compilation only), and compile again (see plan/lower/evaluate.ts).
+      if (!(e instanceof SchemaDiscovery) || env.discover === undefined || e.target === undefined || round >= MAX_DISCOVERIES) throw e;
+      const discoveryPlan = rewrite(e.plan, currentEnv);
+      const schema = e.schema(await env.discover(sqlOf(discoveryPlan, env), workspacesOf(discoveryPlan)));
+      const target = e.target;
+      if (target.kind === 'query') {
+        current = current.slice(0, target.at) + schema + current.slice(target.at);
+      } else {
+        const body = target.text.slice(0, target.at) + schema + target.text.slice(target.at);
+        const home = currentEnv.home;
+        currentEnv = { ...currentEnv, home: { ...home, functions: home.functions.map((f) => (f.name === target.name ? { ...f, body } : f)) } };
+      }
     }
   }
 }

@@ -126,6 +126,18 @@ test('bag_unpack and pivot without a schema need the caller to discover it', asy
   assert.deepEqual(prefixed.rows, [['x', 'y']]);
 });
 
+test('a schema discovered inside a saved function is written into that function for the query', async () => {
+  const engine = await goldenEngine();
+  const r = await run('AuditDetails | where isnotempty(IpAddress) | project OperationName, IpAddress', { discover: (sql: string) => engine.sql(sql) });
+  assert.deepEqual(r.rows.sort(), [['Add member to role', '10.0.0.1'], ['Reset password', '10.0.0.2']]);
+  await refused('AuditDetails', 'VQ040', 'AuditDetails');
+});
+
+test('functions take named arguments; their dynamic defaults apply', async () => {
+  const r = await run('let f = (a:long, b:long = 10, c:dynamic = dynamic([1, 2])) { print s = a + b + array_length(c) }; union f(1), f(1, c = dynamic([])), f(a = 2, b = 0)');
+  assert.deepEqual(r.rows.map((x) => x[0]).sort(), [11, 13, 4]);
+});
+
 test('an error inside a function body is reported at the call', async () => {
   const engine = await goldenEngine();
   await refused('let f = () { AuditLogs | evaluate bag_unpack(AdditionalDetails) }; f()', 'VQ040', 'f()', 'unsupported', { discover: (sql: string) => engine.sql(sql) });

@@ -97,6 +97,8 @@ export class Lowerer {
   private ids = 0;
   /** Where window functions put what they need computed first (set while lowering extend, where...). */
   windowHelpers: WindowHelpers | undefined;
+  /** The saved functions being expanded, innermost last (schema discovery writes into their text). */
+  readonly expanding: { name: string; root: KNode }[] = [];
   /** The name `as` (or a let) gave a relation: union's withsource reports it. */
   readonly sourceNames = new WeakMap<Relation, string>();
 

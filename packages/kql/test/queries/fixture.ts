@@ -11,6 +11,7 @@ export const goldenWorkspace: FixtureWorkspace = {
   tenantId: '00000000-0000-0000-0000-000000000001',
   functions: [
     { name: 'FailedLogons', parameters: [{ name: 'min', type: 'long', defaultValue: '1' }], body: 'SecurityEvent | where EventID == 4625 | summarize Failures = count() by Account | where Failures >= min' },
+    { name: 'AuditDetails', parameters: [], body: 'AuditLogs | project OperationName, AdditionalDetails | evaluate bag_unpack(AdditionalDetails)' },
   ],
   tables: [
     {

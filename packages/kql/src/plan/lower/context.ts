@@ -1,7 +1,7 @@
 // Helpers every lowering family shares: refusals at a node's position, types and schemas as
 // the analyser computed them, and the parameters of query operators (kind=..., with_itemindex=...).
 import { KqlError, unsupported } from '../../diagnostics.ts';
-import { arrayOf, kindOf, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import { arrayOf, kindOf, kusto, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import { kqlTypeOf } from '../../syntax/symbols.ts';
 import type { KqlColumn, KqlType } from '../../types.ts';
 
@@ -69,4 +69,24 @@ export const isHint = (name: string) => name.startsWith('hint.');
 /** The name Kusto gives a bare column expression (`extend Account` keeps Account). */
 export function implicitName(e: KNode): string | undefined {
   return kindOf(e) === 'NameReference' ? String(e.SimpleName) : undefined;
+}
+
+/** The name Kusto gives an unnamed expression's column (todynamic(x) -> x, strlen(s) -> strlen_s), if any. */
+export function resultNameOf(e: KNode): string | undefined {
+  const name = kusto().Kusto.Language.Binding.Binder.GetExpressionResultName(e, null, null);
+  return name === null || name === undefined || name === '' ? undefined : String(name);
+}
+
+/**
+ * Column names made unique as Kusto does after an operator that may repeat one (parse into a
+ * name the input has): later duplicates get 1, 2, ...
+ */
+export function uniqueColumns(columns: KqlColumn[]): KqlColumn[] {
+  const seen = new Set<string>();
+  return columns.map((c) => {
+    let name = c.name;
+    for (let n = 1; seen.has(name); n++) name = `${c.name}${n}`;
+    seen.add(name);
+    return name === c.name ? c : { ...c, name };
+  });
 }

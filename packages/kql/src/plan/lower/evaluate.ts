@@ -14,8 +14,11 @@ import type { Scope } from '../scope.ts';
 import { fail, outputOf, semantic, typeOf } from './context.ts';
 
 /** Raised when a plugin's columns come from the data: `plan` finds them, `schema` writes them. */
+/** Where the schema is written: the query's text, or the text of a saved function of the home workspace. */
+export type SchemaTarget = { kind: 'query'; at: number } | { kind: 'function'; name: string; text: string; at: number };
+
 export class SchemaDiscovery extends KqlError {
-  constructor(at: KNode, readonly plugin: string, readonly insertAt: number, readonly plan: Relation, readonly schema: (rows: unknown[][]) => string) {
+  constructor(at: KNode, readonly plugin: string, readonly target: SchemaTarget | undefined, readonly plan: Relation, readonly schema: (rows: unknown[][]) => string) {
     const { start, length } = spanOf(at);
     super('unsupported', {
       code: 'VQ040', message: `evaluate ${plugin} without an output schema: its columns depend on the data`, start, length,
@@ -34,13 +37,16 @@ export function lowerEvaluate(lx: Lowerer, input: Relation, op: KNode, scope: Sc
   return fail(callNode, `The plugin '${name}'`);
 }
 
-/** Where a schema clause goes (right after the call), if the call is in the query's own text. */
-function insertionPoint(lx: Lowerer, op: KNode): number | undefined {
+/** Where a schema clause goes (right after the call): in the query's text, or a saved function's. */
+function insertionPoint(lx: Lowerer, op: KNode): SchemaTarget | undefined {
   if (op.Schema) return undefined;
-  const root = op.Root ?? op.Tree?.Root;
-  if (root !== undefined && root !== lx.query.code.Syntax) return undefined;
   const { start, length } = spanOf(op.FunctionCall);
-  return start + length;
+  const root = op.Root;
+  if (root === lx.query.code.Syntax) return { kind: 'query', at: start + length };
+  const fn = lx.expanding.at(-1);
+  if (fn === undefined || fn.root !== root) return undefined;
+  // The expansion's text is the function's body as the analyser was given it ("{ ... }").
+  return { kind: 'function', name: fn.name, text: String(root.ToString(1)), at: start + length };
 }
 
 /** `['name']`: a column name the analyser reads back exactly. */
@@ -74,7 +80,7 @@ function bagUnpack(lx: Lowerer, input: Relation, op: KNode, args: KNode[], scope
       columns: [{ name: 'key', type: 'string' }, { name: 'kind', type: 'string' }],
     };
     const plan: Relation = { kind: 'distinct', input: pairs, columns: pairs.columns };
-    throw new SchemaDiscovery(op.FunctionCall, 'bag_unpack', at ?? -1, plan, (rows) => {
+    throw new SchemaDiscovery(op.FunctionCall, 'bag_unpack', at, plan, (rows) => {
       const kinds = new Map<string, Set<string>>();
       for (const [key, kind] of rows as [string, string][]) {
         if (!kinds.has(key)) kinds.set(key, new Set());
@@ -136,7 +142,7 @@ function pivot(lx: Lowerer, input: Relation, op: KNode, args: KNode[], scope: Sc
     const at = insertionPoint(lx, op);
     const values: Relation = { kind: 'project', input, exprs: [{ name: 'value', expr: asText }], columns: [{ name: 'value', type: 'string' }] };
     const plan: Relation = { kind: 'distinct', input: values, columns: values.columns };
-    throw new SchemaDiscovery(op.FunctionCall, 'pivot', at ?? -1, plan, (rows) => {
+    throw new SchemaDiscovery(op.FunctionCall, 'pivot', at, plan, (rows) => {
       const names = (rows as [string][]).map(([v]) => v).sort();
       const keyColumns = keys.map((k) => `${quoted(k.name)}:${k.expr.type}`);
       const taken = new Set(keys.map((k) => k.name));

@@ -9,6 +9,8 @@ import { parseDatetimeLiteral, parseNumberLiteral, parseTimespan } from '../lite
 import { lit, type LiteralValue, type Relation, type Scalar } from '../nodes.ts';
 import type { Binding, Scope } from '../scope.ts';
 import { fail } from './context.ts';
+import { SchemaDiscovery } from './evaluate.ts';
+import { normaliseJson } from './scalar.ts';
 
 export function isUserFunction(symbol: KNode): boolean {
   if (symbolKindOf(symbol) !== 'Function') return false;
@@ -28,14 +30,17 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
   const signature = arrayOf(symbol.Signatures)[0];
   const parameters = arrayOf(signature?.Parameters);
   const inner = scope.child();
-  const given = input !== undefined ? [undefined, ...args] : args;
+  // Positional arguments first, then named ones (f(x, limit=5)) by parameter name.
+  const positional = args.filter((a) => kindOf(a) !== 'SimpleNamedExpression');
+  const named = new Map(args.filter((a) => kindOf(a) === 'SimpleNamedExpression').map((a) => [String(a.Name.SimpleName), a.Expression]));
+  const given = input !== undefined ? [undefined, ...positional] : positional;
   parameters.forEach((p: KNode, i: number) => {
     const name = String(p.Name);
     if (i === 0 && input !== undefined) {
       inner.set(name, { kind: 'table', plan: input });
       return;
     }
-    const arg = given[i];
+    const arg = given[i] ?? named.get(name);
     let binding: Binding | undefined;
     if (arg !== undefined) {
       binding = lx.isTabular(arg) ? { kind: 'table', plan: lx.tabular(arg, scope) } : { kind: 'scalar', expr: lx.scalar(arg, scope, undefined) };
@@ -44,6 +49,9 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
     }
     if (binding !== undefined) inner.set(name, binding);
   });
+  const name = String(symbol.Name);
+  const saved = lx.options.home.functions.some((f) => f.name === name);
+  if (saved) lx.expanding.push({ name, root: body });
   try {
     for (const statement of listOf(body.Statements)) {
       if (kindOf(statement) === 'LetStatement') lx.bindLet(statement, inner);
@@ -58,6 +66,8 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
     return lx.isTabular(result) ? { kind: 'table', plan: lx.tabular(result, inner) } : { kind: 'scalar', expr: lx.scalar(result, inner, undefined) };
   } catch (e) {
     throw atCall(e, callNode);
+  } finally {
+    if (saved) lx.expanding.pop();
   }
 }
 
@@ -67,6 +77,13 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
  */
 function atCall(e: unknown, callNode: KNode): unknown {
   if (!(e instanceof KqlError) || movedErrors.has(e)) return e;
+  if (e instanceof SchemaDiscovery && e.target !== undefined) {
+    // Discovered later into the saved function's text; should it be refused, it is reported at
+    // the call (the outermost one, as the error travels outwards).
+    const { start, length } = spanOf(callNode);
+    Object.assign(e.diagnostic, { start, length });
+    return e;
+  }
   const { start, length } = spanOf(callNode);
   const name = String(callNode.ReferencedSymbol?.Name ?? callNode.Name?.SimpleName ?? 'function');
   const moved = new KqlError(e.kind, { ...e.diagnostic, message: `${e.diagnostic.message} (in the body of ${name})`, start, length }, e.others);
@@ -90,7 +107,13 @@ function defaultValue(lx: Lowerer, p: KNode, scope: Scope): Scalar {
   switch (type) {
     case 'long': case 'int': value = parseNumberLiteral(text, true); if (type === 'int' && typeof value === 'bigint') value = Number(value); break;
     case 'real': case 'decimal': value = parseNumberLiteral(text, false); break;
-    case 'string': value = typeof node.LiteralValue === 'string' ? node.LiteralValue : /^(['"])(.*)\1$/s.exec(text)?.[2]; break;
+    case 'string': value = typeof node.LiteralValue === 'string' ? node.LiteralValue : /^@?(['"])(.*)\1$/s.exec(text)?.[2]; break;
+    case 'dynamic': {
+      const inside = /^dynamic\s*\((.*)\)$/s.exec(text)?.[1]?.trim();
+      value = inside === undefined ? undefined : inside === 'null' ? null : normaliseJson(inside, node);
+      break;
+    }
+    case 'guid': value = /^guid\(\s*(.*?)\s*\)$/i.exec(text)?.[1]?.toLowerCase(); if (value === 'null') value = null; break;
     case 'bool': value = /^(true|false)$/i.test(text) ? text.toLowerCase() === 'true' : undefined; break;
     case 'datetime': value = parseDatetimeLiteral(text); break;
     case 'timespan': value = parseTimespan(text); break;

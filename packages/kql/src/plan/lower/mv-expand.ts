@@ -7,7 +7,7 @@ import { kindOf, listOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import type { Lowerer } from '../lower.ts';
 import type { Expansion, Relation } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
-import { fail, implicitName, isHint, outputOf, parametersOf } from './context.ts';
+import { fail, implicitName, isHint, outputOf, parametersOf, resultNameOf } from './context.ts';
 
 export function lowerMvExpand(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
   const columns = outputOf(op);
@@ -30,7 +30,9 @@ export function lowerMvExpand(lx: Lowerer, input: Relation, op: KNode, scope: Sc
   for (const e of listOf(op.Expressions)) {
     const inner = kindOf(e) === 'MvExpandExpression' ? e.Expression : e;
     const n = lx.named(inner, scope, input);
-    const name = n.name || implicitName(inner) || newNames.find((x) => !expand.some((ex) => ex.name === x)) || fail(inner, 'mv-expand of an unnamed expression');
+    const kustoName = resultNameOf(inner);
+    const name = n.name || implicitName(inner) || (kustoName !== undefined && columns.some((c) => c.name === kustoName) ? kustoName : undefined)
+      || newNames.find((x) => !expand.some((ex) => ex.name === x)) || fail(inner, 'mv-expand of an unnamed expression');
     const target = columns.find((c) => c.name === name) ?? fail(inner, `mv-expand column '${name}'`);
     if (n.expr.type !== 'dynamic') return fail(inner, `mv-expand of a ${n.expr.type} value`, 'mv-expand takes a dynamic array or bag.');
     expand.push({ name, expr: n.expr, type: target.type, bags });

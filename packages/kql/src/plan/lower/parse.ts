@@ -14,7 +14,7 @@ import type { KqlType } from '../../types.ts';
 import type { Lowerer } from '../lower.ts';
 import { call, col, lit, passThrough, type Named, type Relation, type Scalar } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
-import { fail, outputOf, parametersOf, semantic } from './context.ts';
+import { fail, outputOf, parametersOf, semantic, uniqueColumns } from './context.ts';
 
 /** What a typed column's text must look like; the conversion then decides. */
 const TYPE_PATTERN: Partial<Record<KqlType, string>> = {
@@ -25,7 +25,8 @@ const TYPE_PATTERN: Partial<Record<KqlType, string>> = {
 interface Capture { name: string; type: KqlType }
 
 export function lowerParse(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
-  const columns = outputOf(op);
+  // A parsed column named like an input column comes after it as Name1 (as the analyser names it downstream).
+  const columns = uniqueColumns(outputOf(op));
   const where = kindOf(op) === 'ParseWhereOperator';
   let mode: 'simple' | 'relaxed' | 'regex' = 'simple';
   let flags = '';
@@ -97,10 +98,11 @@ function parseColumns(lx: Lowerer, input: Relation, columns: { name: string; typ
   }
   let body: Relation = level2;
   if (where) body = { kind: 'filter', input: level2, predicate: ok, columns: level2.columns };
-  const byName = new Map(captures.map((c, i) => [c.name, { value: col(values[i]!.name, values[i]!.expr.type), type: c.type }]));
-  const exprs: Named[] = columns.map((c) => {
-    const parsed = byName.get(c.name);
-    if (parsed === undefined) return { name: c.name, expr: col(c.name, c.type) };
+  // The analyser appends the parsed columns in the pattern's order.
+  const first = columns.length - captures.length;
+  const exprs: Named[] = columns.map((c, j) => {
+    if (j < first) return { name: c.name, expr: col(c.name, c.type) };
+    const parsed = { value: col(values[j - first]!.name, values[j - first]!.expr.type) };
     // A failed parse gives null, which for strings is "".
     const holds = mode === 'relaxed' ? matched : ok;
     if (where && mode !== 'relaxed') return { name: c.name, expr: parsed.value };
@@ -130,7 +132,7 @@ function nonCapturing(re: string, at: KNode): string {
  * occurrence of each key counts; keys and values are trimmed; an absent key gives null ("").
  */
 export function lowerParseKv(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
-  const columns = outputOf(op);
+  const columns = uniqueColumns(outputOf(op));
   const text = lx.scalar(op.Expression, scope, input);
   const source = text.type === 'string' ? text : call('tostring', 'string', text);
   const keys = listOf(op.Keys.Columns).map((k: KNode) => {
@@ -164,8 +166,9 @@ export function lowerParseKv(lx: Lowerer, input: Relation, op: KNode, scope: Sco
       : `(?:${P}|$)`;
     return call('kv_value', 'string', source, lit(`(?s)(?:^|${P})\\s*${regexEscape(key)}\\s*${K}(.*?)${stop}`, 'string'));
   };
-  const exprs: Named[] = columns.map((c) => {
-    const key = keys.find((k) => k.name === c.name);
+  const first = columns.length - keys.length;
+  const exprs: Named[] = columns.map((c, j) => {
+    const key = j >= first ? keys[j - first] : undefined;
     if (key === undefined) return { name: c.name, expr: col(c.name, c.type) };
     const raw = valueOf(key.name);
     const value = c.type === 'string' ? call('coalesce', 'string', raw, lit('', 'string')) : call('convert', c.type, raw);

@@ -36,6 +36,8 @@ export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relatio
       return lit(v, typeOf(node));
     }
     case 'DateTimeLiteralExpression': {
+      // datetime(now) is the query's now().
+      if (/^datetime\(\s*now\s*\)$/i.test(String(node.toString()).trim())) return lit(lx.options.nowMicros, 'datetime');
       const v = parseDatetimeLiteral(String(node.toString()));
       if (v === undefined) return fail(node, 'This datetime literal', 'Write it as ISO 8601, e.g. datetime(2024-01-31 12:00:00).');
       return lit(v, 'datetime');
@@ -51,6 +53,8 @@ export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relatio
       return lit(v.toLowerCase() === 'null' ? null : v.toLowerCase(), 'guid');
     }
     case 'NullLiteralExpression': return lit(null, typeOf(node));
+    // typeof(T) as an argument (extract(..., typeof(long))): the type's name; the call's result type carries it.
+    case 'TypeOfLiteralExpression': return lit(String(node.toString()).trim().replace(/^typeof\(\s*|\s*\)$/g, ''), 'string');
     case 'DynamicExpression': {
       const inside = node.Expression;
       const text = inside === null || inside === undefined ? 'null' : String(inside.toString()).trim();
@@ -145,7 +149,7 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
     return call('op:+', 'datetime', lit(lx.options.nowMicros, 'datetime'), offset);
   }
   if (fn === 'ago') return call('op:-', 'datetime', lit(lx.options.nowMicros, 'datetime'), sub(args[0]));
-  if (fn === 'column_ifexists') {
+  if (fn === 'column_ifexists' || fn === 'columnifexists') {
     const columnName = String(args[0]?.LiteralValue ?? '');
     const found = row?.columns.find((c) => c.name === columnName);
     if (found === undefined) return sub(args[1]);
@@ -161,7 +165,8 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
 }
 
 /** Kusto's dynamic literals allow more than JSON (single quotes): strict JSON after quoting fixes only. */
-function normaliseJson(text: string, at: KNode): string {
+export function normaliseJson(raw: string, at: KNode): string {
+  const text = withoutComments(raw);
   try {
     return JSON.stringify(JSON.parse(text));
   } catch {
@@ -173,4 +178,27 @@ function normaliseJson(text: string, at: KNode): string {
       return fail(at, 'This dynamic literal', 'Use JSON inside dynamic(...).');
     }
   }
+}
+
+/** `// comments` (outside strings) removed: Kusto allows them inside dynamic literals. */
+function withoutComments(text: string): string {
+  if (!text.includes('//')) return text;
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote !== undefined) {
+      out += ch;
+      if (ch === '\\') { out += text[i + 1] ?? ''; i++; } else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      out += ch;
+    } else if (ch === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }

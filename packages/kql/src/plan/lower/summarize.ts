@@ -61,10 +61,12 @@ function argExtreme(lx: Lowerer, body: KNode, input: Relation, scope: Scope, col
   const keyNames = new Set(keys.map((k) => k.name));
   const byName = columns[at]?.name ?? fail(body, `${fn} naming`);
   taken.push({ name: byName, expr: by });
+  // `*` adds the other columns: not the keys, and not the column `by` reads (named apart when renamed).
+  const byColumn = by.kind === 'column' ? by.name : undefined;
   for (const r of rest) {
     if (kindOf(r) === 'StarExpression') {
       for (const c of input.columns) {
-        if (!keyNames.has(c.name) && !taken.some((t) => t.name === c.name)) taken.push({ name: c.name, expr: col(c.name, c.type) });
+        if (!keyNames.has(c.name) && c.name !== byColumn && !taken.some((t) => t.name === c.name)) taken.push({ name: c.name, expr: col(c.name, c.type) });
       }
     } else {
       const n = lx.named(r, scope, input);
