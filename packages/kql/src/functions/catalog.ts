@@ -10,6 +10,7 @@ import './dynamic.ts';
 import './url.ts';
 import './json.ts';
 import './units.ts';
+import './xml.ts';
 import './conditional.ts';
 import './ip.ts';
 import './hash.ts';
