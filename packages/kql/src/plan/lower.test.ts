@@ -63,6 +63,11 @@ test('series functions whose algorithms are not reproduced exactly are refused w
   await refused('print y = dynamic([1, 2, 3]) | extend o = series_outliers(y)', 'VQ001', 'series_outliers(y)');
 });
 
+test('mv-apply refuses subqueries it cannot run per row', async () => {
+  await refused('AuditLogs | mv-apply r = TargetResources on (take 1)', 'VQ001', '(take 1)');
+  await refused('AuditLogs | mv-apply r = TargetResources on (serialize | extend p = prev(r))', 'VQ001', '(serialize | extend p = prev(r))');
+});
+
 test('top-nested with others is refused at the clause', async () => {
   await refused('SecurityEvent | top-nested 1 of Computer with others = "other" by count()', 'VQ001', 'with others = "other"');
 });

@@ -11,6 +11,7 @@ import { fail, implicitName, semantic } from './lower/context.ts';
 import { lowerEvaluate } from './lower/evaluate.ts';
 import { expandCall, invoke } from './lower/functions.ts';
 import { lowerJoin } from './lower/join.ts';
+import { lowerMvApply } from './lower/mv-apply.ts';
 import { lowerMvExpand } from './lower/mv-expand.ts';
 import { lowerSample, lowerSampleDistinct, lowerSerialize, lowerSort, lowerTake, lowerTop } from './lower/order.ts';
 import { lowerParse, lowerParseKv } from './lower/parse.ts';
@@ -71,6 +72,7 @@ const OPERATORS: Record<string, OperatorLowering> = {
   JoinOperator: needs(lowerJoin),
   LookupOperator: needs(lowerJoin),
   MvExpandOperator: needs(lowerMvExpand),
+  MvApplyOperator: needs(lowerMvApply),
   ParseOperator: needs(lowerParse),
   ParseWhereOperator: needs(lowerParse),
   ParseKvOperator: needs(lowerParseKv),
@@ -208,6 +210,15 @@ export class Lowerer {
   /** A call of a let lambda or saved function used as a table. */
   expandTable(callNode: KNode, args: KNode[], scope: Scope): Relation {
     return expandCall(this, callNode, args, scope);
+  }
+
+  /** A pipeline of operators that starts from `input` (mv-apply's subquery): `(where ... | summarize ...)`. */
+  pipeline(expr: KNode, input: Relation, scope: Scope): Relation {
+    const kind = kindOf(expr);
+    if (kind === 'ParenthesizedExpression' || kind === 'MvApplySubqueryExpression') return this.pipeline(expr.Expression, input, scope);
+    if (kind === 'PipeExpression') return this.operator(this.pipeline(expr.Expression, input, scope), expr.Operator, scope);
+    if (OPERATORS[kind] === undefined) return fail(expr, `A subquery starting with '${kind}'`);
+    return this.operator(input, expr, scope);
   }
 
   private operator(input: Relation | undefined, op: KNode, scope: Scope): Relation {

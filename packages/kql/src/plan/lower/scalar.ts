@@ -8,7 +8,7 @@ import type { Lowerer } from '../lower.ts';
 import { parseDatetimeLiteral, parseNumberLiteral, parseTimespan } from '../literals.ts';
 import { call, col, lit, type Relation, type Scalar } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
-import { fail, operatorText, typeOf } from './context.ts';
+import { argumentsOf, fail, operatorText, typeOf } from './context.ts';
 import { expansion, isUserFunction } from './functions.ts';
 import { DEEP } from './refused.ts';
 import { lowerWindowCall, WINDOW_FUNCTIONS } from './window.ts';
@@ -144,6 +144,7 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
     return fail(node, 'A tabular function used as a value');
   }
   const fn = String(symbol?.Name ?? text);
+  const builtinArgs = argumentsOf(node);
   if (fn === 'now') {
     const offset = args[0] !== undefined ? sub(args[0]) : lit(0n, 'timespan');
     return call('op:+', 'datetime', lit(lx.options.nowMicros, 'datetime'), offset);
@@ -158,10 +159,10 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
     const type = typeOf(node);
     return found.type === type ? value : call('convert', type, value);
   }
-  if (WINDOW_FUNCTIONS.has(fn)) return lowerWindowCall(lx, node, fn, args.map((a) => sub(a)), row);
+  if (WINDOW_FUNCTIONS.has(fn)) return lowerWindowCall(lx, node, fn, builtinArgs.map((a) => sub(a)), row);
   if (aggregateFunction(fn) !== undefined) return fail(node, `The aggregate '${fn}' outside summarize`);
   if (!isScalarFunction(fn)) return fail(node, `The function '${fn}'`, DEEP[fn]);
-  return { kind: 'call', fn, args: args.map((a) => sub(a)), type: typeOf(node) };
+  return { kind: 'call', fn, args: builtinArgs.map((a) => sub(a)), type: typeOf(node) };
 }
 
 /** Kusto's dynamic literals allow more than JSON (single quotes): strict JSON after quoting fixes only. */

@@ -7,7 +7,7 @@ import type { KqlColumn } from '../../types.ts';
 import type { Lowerer } from '../lower.ts';
 import { col, lit, type AggregateCall, type Named, type Relation, type Scalar } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
-import { fail, implicitName, outputOf, typeOf } from './context.ts';
+import { argumentsOf, fail, implicitName, outputOf, typeOf } from './context.ts';
 import { lowerProject } from './project.ts';
 
 export type Collected = { name: string; call: AggregateCall }[];
@@ -90,7 +90,7 @@ export function aggregateExpr(lx: Lowerer, node: KNode, scope: Scope, input: Rel
     const fn = String(node.Name.SimpleName);
     const spec = aggregateFunction(fn);
     if (spec !== undefined) {
-      const args = listOf(node.ArgumentList.Expressions).map((a) => (kindOf(a) === 'StarExpression' ? lit(null, 'long') : lx.scalar(a, scope, input)));
+      const args = argumentsOf(node).map((a) => (kindOf(a) === 'StarExpression' ? lit(null, 'long') : lx.scalar(a, scope, input)));
       const type = typeOf(node);
       const name = `__agg${lx.newId('')}`;
       collected.push({ name, call: { fn: spec.name, args, type } });
