@@ -96,8 +96,8 @@ export function elementEquals(e: string, v: SqlArg, c: SqlContext): string {
   switch (v.type) {
     case 'string': return `(json_type(${e}) = 'VARCHAR' AND json_extract_string(${e}, '$') = ${v.sql})`;
     case 'int': case 'long': case 'real': case 'decimal':
-      return `(json_type(${e}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND CAST(${e} AS DOUBLE) = ${v.sql})`;
-    case 'bool': return `(json_type(${e}) = 'BOOLEAN' AND CAST(${e} AS BOOLEAN) = ${v.sql})`;
+      return `(json_type(${e}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') AND TRY_CAST(${e} AS DOUBLE) = ${v.sql})`;
+    case 'bool': return `(json_type(${e}) = 'BOOLEAN' AND TRY_CAST(${e} AS BOOLEAN) = ${v.sql})`;
     case 'dynamic': return `(CAST(${e} AS VARCHAR) = CAST(${v.sql} AS VARCHAR))`;
     default: return `(json_type(${e}) = 'VARCHAR' AND json_extract_string(${e}, '$') = ${text(v, c)})`;
   }
@@ -167,7 +167,7 @@ scalar('array_sum', ([d]) => `(CASE WHEN ${isArray(d!.sql)} THEN list_sum(list_t
 /** array_iff(conditions, whenTrue, whenFalse): element-wise; a scalar branch applies to every element. */
 scalar(['array_iff', 'array_iif'], ([cond, a, b], c) => {
   const pick = (x: SqlArg) => (x.type === 'dynamic' ? `(CASE WHEN ${isArray(x.sql)} THEN ${jsonList(x.sql)}[__i] ELSE ${x.sql} END)` : dyn(x, c));
-  const truth = `(CASE json_type(__e) WHEN 'BOOLEAN' THEN CAST(__e AS BOOLEAN) WHEN 'BIGINT' THEN CAST(__e AS DOUBLE) <> 0 WHEN 'UBIGINT' THEN CAST(__e AS DOUBLE) <> 0 WHEN 'DOUBLE' THEN CAST(__e AS DOUBLE) <> 0 END)`;
+  const truth = `(CASE json_type(__e) WHEN 'BOOLEAN' THEN TRY_CAST(__e AS BOOLEAN) WHEN 'BIGINT' THEN TRY_CAST(__e AS DOUBLE) <> 0 WHEN 'UBIGINT' THEN TRY_CAST(__e AS DOUBLE) <> 0 WHEN 'DOUBLE' THEN TRY_CAST(__e AS DOUBLE) <> 0 END)`;
   return `(CASE WHEN ${isArray(cond!.sql)} THEN ${listJson(`list_transform(${jsonList(cond!.sql)}, (__e, __i) -> CASE WHEN ${truth} THEN ${pick(a!)} WHEN NOT ${truth} THEN ${pick(b!)} END)`)} END)`;
 });
 

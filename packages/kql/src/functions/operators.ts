@@ -1,6 +1,8 @@
 // KQL's operators: arithmetic with datetime/timespan rules, comparisons, Kusto's string
 // predicates (term semantics of `has`, case rules of `==`/`=~`), `in`, `between`, logic.
+import { elementEquals } from './dynamic.ts';
 import { literalOf, regexEscape, scalar, type SqlArg, type SqlContext } from './registry.ts';
+import { elementText, jsonList } from './sql-helpers.ts';
 
 const isInteger = (a: SqlArg) => a.type === 'int' || a.type === 'long';
 
@@ -106,13 +108,19 @@ function termRegex(needle: string, prefix: boolean, suffix: boolean, caseSensiti
   return `${flags}${prefix ? left : ''}${regexEscape(needle)}${suffix ? right : ''}`;
 }
 
+/**
+ * `has` with a needle known only when running: the regex is built per row, with a term
+ * boundary on a side only where the needle has a letter or digit (as termRegex does).
+ */
+function runtimeHas(hay: string, needle: string, caseSensitive: boolean, prefix = true, suffix = true): string {
+  const escaped = `regexp_replace(${needle}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
+  const left = prefix ? `CASE WHEN regexp_matches(${needle}, '^[0-9A-Za-z]') THEN '(^|${NOT_TERM})' ELSE '' END` : "''";
+  const right = suffix ? `CASE WHEN regexp_matches(${needle}, '[0-9A-Za-z]$') THEN '($|${NOT_TERM})' ELSE '' END` : "''";
+  return `(${needle} = '' OR regexp_matches(${hay}, '${caseSensitive ? '' : '(?i)'}' || ${left} || ${escaped} || ${right}))`;
+}
+
 function hasSql(hay: string, needle: string | undefined, needleSql: string, c: SqlContext, caseSensitive: boolean, prefix = true, suffix = true): string {
-  if (needle === undefined) {
-    // A computed needle: match through a regex built at run time.
-    const escaped = `regexp_replace(${needleSql}, '([\\\\^$.|?*+()\\[\\]{}])', '\\\\\\1', 'g')`;
-    const pattern = `'${caseSensitive ? '' : '(?i)'}(^|${NOT_TERM})' || ${escaped} || '($|${NOT_TERM})'`;
-    return `regexp_matches(${hay}, ${pattern})`;
-  }
+  if (needle === undefined) return runtimeHas(hay, needleSql, caseSensitive, prefix, suffix);
   if (needle === '') return 'TRUE';
   // A substring test first (cheap, vectorised), the term boundary check only on candidates.
   const contains = caseSensitive ? `contains(${hay}, ${c.str(needle)})` : `(${hay} ILIKE ${c.str(`%${likeEscape(needle)}%`)} ESCAPE '\\')`;
@@ -168,8 +176,10 @@ function inList([x, ...items]: SqlArg[], c: SqlContext, caseInsensitive: boolean
     const left = caseInsensitive ? `lower(${asString(x!, c)})` : x!.sql;
     return caseInsensitive ? `(${left} IN (SELECT lower(CAST(v AS VARCHAR)) FROM (${sub}) AS s(v)))` : `(${left} IN (${sub}))`;
   }
-  // Dynamic array literals in the list are flattened (x in (dynamic(["a","b"])) is common).
+  // Dynamic array literals in the list are flattened (x in (dynamic(["a","b"])) is common);
+  // computed arrays (a function's dynamic parameter) are searched when running.
   const values: SqlArg[] = [];
+  const computed: string[] = [];
   for (const item of items) {
     const v = literalOf(item);
     if (item.type === 'dynamic' && typeof v === 'string' && v.startsWith('[')) {
@@ -179,17 +189,34 @@ function inList([x, ...items]: SqlArg[], c: SqlContext, caseInsensitive: boolean
         values.push({ sql: typeof e === 'string' ? c.str(e) : text, type, scalar: { kind: 'literal', value: typeof e === 'number' ? e : text, type } });
       }
     } else if (item.type === 'dynamic') {
-      return c.unsupported('in with a non-literal dynamic array', 'Use set_has_element() or array_index_of() for a computed array.');
+      computed.push(item.sql);
     } else {
       values.push(item);
     }
   }
-  if (values.length === 0) return 'FALSE';
+  const tests = computed.map((list) => {
+    const member = caseInsensitive || x!.type === 'string' || x!.type === 'guid'
+      ? (caseInsensitive ? `lower(${elementText('__e')}) = lower(${asString(x!, c)})` : `${elementText('__e')} = ${asString(x!, c)}`)
+      : elementEquals('__e', x!, c);
+    return `coalesce(len(list_filter(${jsonList(list)}, __e -> ${member})) > 0, FALSE)`;
+  });
+  if (values.length > 0) tests.unshift(inValues(x!, values, c, caseInsensitive));
+  return tests.length === 0 ? 'FALSE' : tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`;
+}
+
+function inValues(x: SqlArg, values: SqlArg[], c: SqlContext, caseInsensitive: boolean): string {
   if (caseInsensitive) {
-    return `(lower(${asString(x!, c)}) IN (${values.map((v) => lowered(asStringArg(v, c), c)).join(', ')}))`;
+    return `(lower(${asString(x, c)}) IN (${values.map((v) => lowered(asStringArg(v, c), c)).join(', ')}))`;
   }
-  const left = x!.type === 'dynamic' ? c.convert(x!, values[0]!.type) : x!.type === 'guid' ? `CAST(${x!.sql} AS VARCHAR)` : x!.sql;
-  const right = values.map((v) => (x!.type === 'string' && v.type !== 'string' ? c.convert(v, 'string') : v.sql));
+  // A number among text values (or text among numbers) compares as text.
+  if ((x.type === 'long' || x.type === 'int' || x.type === 'real' || x.type === 'decimal') && values.some((v) => v.type === 'string')) {
+    const numbers = values.filter((v) => v.type !== 'string');
+    const texts = values.filter((v) => v.type === 'string');
+    const parts = [...(numbers.length > 0 ? [inValues(x, numbers, c, false)] : []), `(${c.convert(x, 'string')} IN (${texts.map((v) => v.sql).join(', ')}))`];
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+  }
+  const left = x.type === 'dynamic' ? c.convert(x, values[0]!.type) : x.type === 'guid' ? `CAST(${x.sql} AS VARCHAR)` : x.sql;
+  const right = values.map((v) => (x.type === 'string' && v.type !== 'string' ? c.convert(v, 'string') : v.sql));
   return `(${left} IN (${right.join(', ')}))`;
 }
 
@@ -198,31 +225,38 @@ scalar('op:in~', (args, c) => inList(args, c, true));
 scalar('op:!in', (args, c) => `(NOT ${inList(args, c, false)})`);
 scalar('op:!in~', (args, c) => `(NOT ${inList(args, c, true)})`);
 
-/** has_any / has_all: terms from the list (dynamic arrays flattened). */
-function terms(items: SqlArg[], c: SqlContext): string[] {
-  const out: string[] = [];
+/** has_any / has_all: terms from the list (literal arrays flattened); computed arrays' elements as text. */
+function terms(items: SqlArg[], c: SqlContext): { literal: string[]; computed: string[] } {
+  const literal: string[] = [];
+  const computed: string[] = [];
   for (const item of items) {
     const v = literalOf(item);
     if (item.type === 'dynamic' && typeof v === 'string' && v.startsWith('[')) {
-      for (const e of JSON.parse(v) as unknown[]) out.push(typeof e === 'string' ? e : JSON.stringify(e));
-    } else if (typeof v === 'string') out.push(v);
-    else if (typeof v === 'number' || typeof v === 'bigint') out.push(String(v));
-    else c.unsupported('has_any/has_all with a computed list', 'List the terms as literals or a let-bound dynamic array.');
+      for (const e of JSON.parse(v) as unknown[]) literal.push(typeof e === 'string' ? e : JSON.stringify(e));
+    } else if (typeof v === 'string') literal.push(v);
+    else if (typeof v === 'number' || typeof v === 'bigint') literal.push(String(v));
+    else if (item.type === 'dynamic') computed.push(`list_transform(${jsonList(item.sql)}, __e -> ${elementText('__e')})`);
+    else computed.push(`[${asString(item, c)}]`);
   }
-  return out;
+  return { literal, computed };
 }
 
 scalar('op:has_any', ([x, ...items], c) => {
-  const list = terms(items, c).filter((t) => t !== '');
-  if (list.length === 0) return 'FALSE';
+  const { literal, computed } = terms(items, c);
+  const list = literal.filter((t) => t !== '');
   const hay = asString(x!, c);
-  return `regexp_matches(${hay}, ${c.str(`(?i)(^|${NOT_TERM})(${list.map(regexEscape).join('|')})($|${NOT_TERM})`)})`;
+  const tests: string[] = [];
+  // One regex for the literal terms, each with the boundaries its own edges call for.
+  if (list.length > 0) tests.push(`regexp_matches(${hay}, ${c.str(`(?i)(?:${list.map((t) => termRegex(t, true, true, true)).join('|')})`)})`);
+  for (const l of computed) tests.push(`coalesce(len(list_filter(${l}, __t -> __t <> '' AND ${runtimeHas(hay, '__t', false)})) > 0, FALSE)`);
+  return tests.length === 0 ? 'FALSE' : `(${tests.join(' OR ')})`;
 });
 scalar('op:has_all', ([x, ...items], c) => {
-  const list = terms(items, c);
-  if (list.length === 0) return 'TRUE';
+  const { literal, computed } = terms(items, c);
   const hay = asString(x!, c);
-  return `(${list.map((t) => hasSql(hay, t, '', c, false)).join(' AND ')})`;
+  const tests = literal.map((t) => hasSql(hay, t, '', c, false));
+  for (const l of computed) tests.push(`coalesce(len(list_filter(${l}, __t -> NOT ${runtimeHas(hay, '__t', false)})) = 0, TRUE)`);
+  return tests.length === 0 ? 'TRUE' : `(${tests.join(' AND ')})`;
 });
 
 scalar('op:between', ([x, lo, hi]) => {

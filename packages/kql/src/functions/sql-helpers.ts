@@ -40,7 +40,7 @@ export const distinctInOrder = (list: string): string => `list_transform([list_s
  * built by aggregates come out in this order (Kusto leaves their order undefined): hashing and
  * sorting the distinct values is far cheaper than tracking first appearances over a group.
  */
-export const sortedJson = (list: string, descending = false): string => `list_transform(list_sort(list_transform(${list}, __e -> {'t': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN 0 ELSE 1 END, 'n': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(__e AS DOUBLE) END, 's': CAST(__e AS VARCHAR), 'v': __e}), '${descending ? 'DESC' : 'ASC'}'), __k -> __k.v)`;
+export const sortedJson = (list: string, descending = false): string => `list_transform(list_sort(list_transform(${list}, __e -> {'t': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN 0 ELSE 1 END, 'n': CASE WHEN json_type(__e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN TRY_CAST(__e AS DOUBLE) END, 's': CAST(__e AS VARCHAR), 'v': __e}), '${descending ? 'DESC' : 'ASC'}'), __k -> __k.v)`;
 
 /** A constant argument's value; a non-constant one is refused (the SQL needs it when compiling). */
 export function constant(arg: SqlArg | undefined, c: SqlContext, what: string): LiteralValue | undefined {
