@@ -83,6 +83,8 @@ function bagUnpack(lx: Lowerer, input: Relation, op: KNode, args: KNode[], scope
     throw new SchemaDiscovery(op.FunctionCall, 'bag_unpack', at, plan, (rows) => {
       const kinds = new Map<string, Set<string>>();
       for (const [key, kind] of rows as [string, string][]) {
+        // An empty key cannot name a column: left out (pack() of an empty label makes one).
+        if (key === '') continue;
         if (!kinds.has(key)) kinds.set(key, new Set());
         if (kind !== 'NULL') kinds.get(key)!.add(kind);
       }

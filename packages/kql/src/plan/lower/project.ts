@@ -6,7 +6,7 @@ import type { KqlColumn } from '../../types.ts';
 import type { Lowerer } from '../lower.ts';
 import { col, passThrough, type Named, type Relation, type Scalar } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
-import { fail, implicitName, outputOf } from './context.ts';
+import { fail, implicitName, outputOf, resultNameOf } from './context.ts';
 import { multiValue } from './multi-value.ts';
 import { containsWindow, inOrder, withWindows } from './window.ts';
 
@@ -76,6 +76,12 @@ function namedValues(lx: Lowerer, input: Relation, exprs: KNode[], scope: Scope,
 
 const isTuple = (e: KNode) => String(e.ResultType?.Name ?? '').toLowerCase() === 'tuple' || kindOf(e.ResultType ?? {}) === 'Tuple';
 
+/** Kusto's name for an unnamed value (tostring(Location) -> Location), when the analyser's schema has it. */
+function kustoName(e: KNode, columns: KqlColumn[]): string | undefined {
+  const name = resultNameOf(e);
+  return name !== undefined && columns.some((c) => c.name === name) ? name : undefined;
+}
+
 export function lowerExtend(lx: Lowerer, input: Relation, op: KNode, scope: Scope): Relation {
   const columns = outputOf(op);
   const exprsOf = listOf(op.Expressions);
@@ -88,7 +94,7 @@ export function lowerExtend(lx: Lowerer, input: Relation, op: KNode, scope: Scop
   const newNames = columns.map((c) => c.name).filter((n) => !given.has(n));
   let unnamed = 0;
   const { row, result: values, position } = withWindows(lx, input, () => namedValues(lx, input, exprsOf, scope,
-    (e, implied) => implied || newNames[unnamed++] || fail(e, 'An unnamed expression')));
+    (e, implied) => implied || kustoName(e, columns) || newNames[unnamed++] || fail(e, 'An unnamed expression')));
   const byName = new Map(values.map((v) => [v.name, v.expr]));
   const exprs: Named[] = columns.map((c) => ({ name: c.name, expr: byName.get(c.name) ?? col(c.name, c.type) }));
   return inOrder({ kind: 'project', input: row, exprs, columns }, position);

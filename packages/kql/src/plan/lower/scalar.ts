@@ -57,8 +57,8 @@ export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relatio
     case 'TypeOfLiteralExpression': return lit(String(node.toString()).trim().replace(/^typeof\(\s*|\s*\)$/g, ''), 'string');
     case 'DynamicExpression': {
       const inside = node.Expression;
-      const text = inside === null || inside === undefined ? 'null' : String(inside.toString()).trim();
-      return lit(text === 'null' ? null : normaliseJson(text, node), 'dynamic');
+      if (inside === null || inside === undefined || kindOf(inside) === 'NullLiteralExpression') return lit(null, 'dynamic');
+      return lit(JSON.stringify(jsonValue(inside)), 'dynamic');
     }
     case 'NameReference': return name(lx, node, scope, row);
     case 'BracketedExpression': return sub(node.Expression);
@@ -68,6 +68,8 @@ export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relatio
     case 'ElementExpression': return call('dyn_index', 'dynamic', sub(node.Expression), sub(node.Selector.Expression ?? node.Selector));
     case 'FunctionCallExpression': return functionCall(lx, node, scope, row, sub);
     case 'ToScalarExpression': {
+      // toscalar() of a scalar (a let-bound value) is that value.
+      if (!lx.isTabular(node.Expression)) return sub(node.Expression);
       const plan = lx.tabular(node.Expression, scope);
       return { kind: 'subquery', plan, type: typeOf(node) };
     }
@@ -178,6 +180,49 @@ export function normaliseJson(raw: string, at: KNode): string {
     } catch {
       return fail(at, 'This dynamic literal', 'Use JSON inside dynamic(...).');
     }
+  }
+}
+
+/**
+ * A dynamic literal's value, read from the analysed tree (Kusto's literals inside: verbatim and
+ * single-quoted strings, numbers, datetimes, timespans). Datetimes and timespans are written as
+ * Kusto writes them inside dynamic values.
+ */
+function jsonValue(node: KNode): unknown {
+  switch (kindOf(node)) {
+    case 'JsonArrayExpression': return listOf(node.Values).map(jsonValue);
+    case 'JsonObjectExpression': {
+      const out: Record<string, unknown> = {};
+      for (const pair of listOf(node.Pairs)) {
+        const key = pair.Name?.ValueText ?? pair.Name?.Text;
+        out[String(key).replace(/^(['"])(.*)\1$/s, '$2')] = jsonValue(pair.Value);
+      }
+      return out;
+    }
+    case 'StringLiteralExpression': case 'CompoundStringLiteralExpression': return String(node.LiteralValue ?? '');
+    case 'LongLiteralExpression': case 'IntLiteralExpression': {
+      const v = parseNumberLiteral(String(node.toString()), true);
+      return v === undefined ? fail(node, 'This number literal') : v === null ? null : Number(v);
+    }
+    case 'RealLiteralExpression': case 'DecimalLiteralExpression': {
+      const v = parseNumberLiteral(String(node.toString()), false);
+      return v === undefined ? fail(node, 'This number literal') : v;
+    }
+    case 'BooleanLiteralExpression': return String(node.toString()).trim().toLowerCase() === 'true';
+    case 'NullLiteralExpression': return null;
+    case 'UnaryMinusExpression': {
+      const v = jsonValue(node.Expression);
+      return typeof v === 'number' ? -v : fail(node, 'This dynamic literal');
+    }
+    case 'DateTimeLiteralExpression': {
+      const v = parseDatetimeLiteral(String(node.toString()));
+      if (v === undefined) return fail(node, 'This datetime literal');
+      if (v === null) return null;
+      const iso = new Date(Number(v / 1000n)).toISOString();
+      return `${iso.slice(0, 19)}.${String(((v % 1_000_000n) + 1_000_000n) % 1_000_000n).padStart(6, '0')}0Z`;
+    }
+    default:
+      return fail(node, 'This value in a dynamic literal', 'Use strings, numbers, booleans, null, datetimes, arrays and bags.');
   }
 }
 

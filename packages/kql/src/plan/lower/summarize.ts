@@ -21,8 +21,11 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
   let next = keys.length;
   let needsProject = false;
   for (const e of listOf(op.Aggregates)) {
-    const named = kindOf(e) === 'SimpleNamedExpression';
+    const named = kindOf(e) === 'SimpleNamedExpression' || kindOf(e) === 'CompoundNamedExpression';
     const body = named ? e.Expression : e;
+    if (kindOf(e) === 'CompoundNamedExpression' && !(kindOf(body) === 'FunctionCallExpression' && /^arg_(max|min)$/.test(String(body.Name.SimpleName)))) {
+      return fail(e, 'summarize (a, b) = ... of this function');
+    }
     // arg_max(x, *) and friends produce several columns.
     if (kindOf(body) === 'FunctionCallExpression' && /^arg_(max|min)$/.test(String(body.Name.SimpleName))) {
       const produced = argExtreme(lx, body, input, scope, columns, next, keys, aggregates);
