@@ -27,10 +27,12 @@ export function lowerMvApply(lx: Lowerer, input: Relation, op: KNode, scope: Sco
   const id = lx.newId('');
   const row = `__row${id}`;
   const rowCol = { kind: 'column' as const, name: row, type: 'long' as const };
-  const numbered: Relation = {
+  // Numbered once (a shared relation): the numbers must be the same everywhere they are joined on.
+  const numberedRows: Relation = {
     kind: 'project', input, exprs: [...passThrough(input.columns), { name: row, expr: { kind: 'window', fn: 'row_index', args: [], type: 'long', order: [] } }],
     columns: [...input.columns, { name: row, type: 'long' }],
   };
+  const numbered: Relation = { kind: 'shared', id: lx.newId('rows'), input: numberedRows, columns: numberedRows.columns };
   const expand: Expansion[] = [];
   let expandedColumns: KqlColumn[] = [...numbered.columns];
   for (const e of listOf(op.Expressions)) {
