@@ -8,6 +8,9 @@ test('hashes of the value\'s text', async () => {
   assert.deepEqual(await overT('hash_md5(s)'), ['b10a8db164e0754105b7a99be72e3fe5', 'd41d8cd98f00b204e9800998ecf8427e'], 'null hashes as ""');
 });
 
-test('hash() is xxhash64 in Kusto: refused rather than computed differently', async () => {
-  await refused('print hash("World")', /'hash'/);
+test('hash() is XXH64 of UTF-8 text, or of a long / datetime as 8 little-endian bytes', async () => {
+  assert.deepEqual(await values('tostring(hash("World"))', 'tostring(hash(datetime(2015-01-01)))', 'tostring(hash(""))', 'tostring(hash("0123456789abcdef0123456789abcdefXYZ"))', 'tostring(hash(-1))'),
+    ['1846988464401551951', '1380966698541616202', '-1205034819632174695', '7300170254878300353', '-8804195676797548855']);
+  await refused('print hash("World", 100)', /modulo/);
+  await refused('print hash(1.5)', /real/);
 });
