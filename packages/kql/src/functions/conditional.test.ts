@@ -30,3 +30,8 @@ test('<> is !=; a string equals a number when its text is the number\'s', async 
   assert.deepEqual(await rows('datatable(ResultType:string)["0", "50126", "x"] | project ResultType == 0, ResultType != 50126, ResultType <> "0"'),
     [[true, true, false], [false, false, true], [false, true, true]]);
 });
+
+test('assert is true, or fails the query with its message', async () => {
+  assert.deepEqual(await values('assert(1 < 2, "fine")'), [true]);
+  await assert.rejects(values('assert(1 > 2, "Length must be greater than zero")'), /Length must be greater than zero/);
+});

@@ -19,3 +19,5 @@ scalar('isnotnull', ([x]) => (x!.type === 'string' ? 'TRUE' : x!.type === 'dynam
 scalar('not', ([x]) => `(NOT ${x!.sql})`);
 scalar('max_of', (args, c) => `greatest(${args.map((a) => c.convert(a, c.resultType)).join(', ')})`);
 scalar('min_of', (args, c) => `least(${args.map((a) => c.convert(a, c.resultType)).join(', ')})`);
+/** assert(condition, message): true, or the query fails with the message. */
+scalar('assert', ([p, message], c) => `(CASE WHEN ${p!.sql} THEN TRUE ELSE error('Assertion failed: ' || ${c.convert(message!, 'string')}) END)`);

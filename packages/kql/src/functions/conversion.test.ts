@@ -13,6 +13,11 @@ test('todatetime reads ISO 8601 and RFC 822/850, in UTC; anything else is null',
     ['2014-05-25T08:20:03.123Z', '2014-05-25T06:20:03.000Z', '2014-11-08T15:55:00.000Z', '2014-11-08T00:00:00.000Z', '2014-11-08T15:05:02.000Z', '2014-11-08T15:05:02.000Z', '2014-11-08T15:05:00.000Z', null, null, '2014-05-25T08:20:03.1234560Z']);
 });
 
+test('todatetime also reads the sortable form with GMT and month/day/year', async () => {
+  assert.deepEqual(await values('todatetime("2014-11-08 15:05:25 GMT")', 'todatetime("02/17/2016 08:40:01")', 'todatetime("2/7/2016 8:40 PM")', 'todatetime("2/7/2016")', 'todatetime("13/45/2016")'),
+    ['2014-11-08T15:05:25.000Z', '2016-02-17T08:40:01.000Z', '2016-02-07T20:40:00.000Z', '2016-02-07T00:00:00.000Z', null]);
+});
+
 test('totimespan, tolong, todouble, tobool, toguid of text', async () => {
   assert.deepEqual(await values('totimespan("1.02:03:04.5")', 'totimespan("-00:00:01")', 'totimespan("1.5d")', 'totimespan("100ms")', 'totimespan("soon")', 'tolong("12.7")', 'tolong("-3")', 'tolong("0x10")', 'tolong("x")', 'toint("99999999999")', 'todouble("1e3")', 'todouble(" 2.5 ")', 'todouble("1,5")', 'tobool("TRUE")', 'tobool("1")', 'tobool("yes")', 'toguid("not a guid")'),
     [937845000000, -10000000, 1296000000000, 1000000, null, 12, -3, null, null, null, 1000, 2.5, null, true, true, null, null]);

@@ -37,18 +37,22 @@ const RFC_FORMATS = ['%a, %d %b %y %H:%M:%S', '%a, %d %b %y %H:%M', '%d %b %y %H
   '%a, %d %b %Y %H:%M:%S', '%a, %d %b %Y %H:%M', '%d %b %Y %H:%M:%S', '%d %b %Y %H:%M',
   '%A, %d-%b-%y %H:%M:%S', '%A, %d-%b-%y %H:%M', '%d-%b-%y %H:%M:%S', '%d-%b-%y %H:%M'];
 
+/** The invariant culture's month/day/year forms, which Kusto also reads ("02/17/2016 08:40:01"). */
+const US_FORMATS = ['%m/%d/%Y %H:%M:%S.%f', '%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y %I:%M:%S %p', '%m/%d/%Y %I:%M %p', '%m/%d/%Y'];
+
 /**
- * text -> TIMESTAMP (UTC) with todatetime's accepted forms: ISO 8601 (T or space, optional
- * seconds and fraction, Z or an offset; no zone means UTC) and RFC 822 / 850 with GMT, UT, UTC,
- * Z or no zone. Anything else is null.
+ * text -> TIMESTAMP (UTC) with todatetime's accepted forms: ISO 8601 and the sortable form (T or
+ * space, optional seconds and fraction, Z, an offset or GMT; no zone means UTC), RFC 822 / 850,
+ * and month/day/year. Anything else is null.
  */
 export function parseDatetimeText(x: string): string {
   const t = `trim(${x})`;
   const noZone = `regexp_replace(${t}, '\\s+(GMT|UTC|UT|Z)$', '')`;
-  const formats = `[${RFC_FORMATS.map((f) => `'${f}'`).join(', ')}]`;
-  return `(CASE WHEN regexp_matches(${t}, '${ISO_DATE}') THEN TRY_CAST(${t} AS TIMESTAMP)`
+  const formats = (list: string[]) => `[${list.map((f) => `'${f}'`).join(', ')}]`;
+  return `(CASE WHEN regexp_matches(${noZone}, '${ISO_DATE}') THEN TRY_CAST(${noZone} AS TIMESTAMP)`
     + ` WHEN regexp_matches(${t}, '${ISO_ZONED}') THEN timezone('UTC', TRY_CAST(${t} AS TIMESTAMPTZ))`
-    + ` WHEN regexp_matches(${t}, '^[A-Za-z]{3,9},?\\s|^\\d{1,2}[\\s-][A-Za-z]{3}') THEN try_strptime(${noZone}, ${formats}) END)`;
+    + ` WHEN regexp_matches(${t}, '^[A-Za-z]{3,9},?\\s|^\\d{1,2}[\\s-][A-Za-z]{3}') THEN try_strptime(${noZone}, ${formats(RFC_FORMATS)})`
+    + ` WHEN regexp_matches(${t}, '^\\d{1,2}/\\d{1,2}/\\d{4}') THEN try_strptime(${noZone}, ${formats(US_FORMATS)}) END)`;
 }
 
 const TIMESPAN_CLOCK = String.raw`^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$`;
