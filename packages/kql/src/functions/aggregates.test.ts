@@ -48,3 +48,11 @@ test('exact distinct counts through hll / hll_merge / dcount_hll', async () => {
 test('binary_all_*', async () => {
   assert.deepEqual(await rows('datatable(n:long)[12, 10] | summarize binary_all_and(n), binary_all_or(n), binary_all_xor(n)'), [[8, 14, 6]]);
 });
+
+test('weighted percentiles and t-digests by nearest rank of the cumulative weight', async () => {
+  assert.deepEqual(await rows('datatable(n:long, bucket:long)[8, 10, 6, 20, 3, 30, 1, 40] | summarize percentilesw_array(bucket, n, dynamic([50, 75, 99.9])), percentilew(bucket, n, 50)'), [[[20, 20, 40], 20]]);
+  assert.deepEqual(await rows('datatable(V:real, W:long)[1.0, 1, 2.0, 2] | summarize TD = tdigest(V, W) | project percentile_tdigest(TD, 50)'), [[2]]);
+  assert.deepEqual(await rows('range x from 1 to 1000 step 1 | summarize t = tdigest(x) | project rank_tdigest(t, 685), percentiles_array_tdigest(t, 10, 90)'), [[685, [100, 900]]]);
+  assert.deepEqual(await rows('range x from 1 to 10 step 1 | extend y = x + 10 | summarize tx = tdigest(x), ty = tdigest(y) | project m = merge_tdigest(tx, ty) | project percentile_tdigest(m, 100), percentile_tdigest(m, 50)'), [[20, 10]]);
+  assert.deepEqual(await rows('datatable(x:long)[] | summarize tdigest(x), percentiles_array(x, 50), percentilesw_array(x, x, 50)'), [[null, null, null]]);
+});

@@ -1,5 +1,5 @@
-// Aggregations for summarize. Kusto's aggregates ignore nulls. dcount, dcount_hll and the
-// percentiles are exact here (Kusto's are estimates with a documented error): never worse.
+// Aggregations for summarize (percentiles in percentiles.ts). Kusto's aggregates ignore nulls.
+// dcount and dcount_hll are exact here (Kusto's are estimates with a documented error): never worse.
 import { literalOf, aggregate, scalar, type SqlArg, type SqlContext } from './registry.ts';
 import { keyPath } from './dynamic.ts';
 import { distinctInOrder, dyn, jsonList, listJson, long, real, sortedJson } from './sql-helpers.ts';
@@ -110,29 +110,3 @@ aggregate('hll', ([x], c) => distinctSet(x!, [], c));
 aggregate('hll_if', ([x, p], c) => distinctSet(x!, [p!.sql], c));
 scalar('dcount_hll', ([h]) => `(CASE WHEN json_type(${h!.sql}) = 'ARRAY' THEN CAST(json_array_length(${h!.sql}) AS BIGINT) END)`);
 aggregate('hll_merge', ([h]) => jsonArray(sortedJson(`list_distinct(flatten(list(${jsonList(h!.sql)}) FILTER (WHERE json_type(${h!.sql}) = 'ARRAY')))`)));
-
-// ---- percentiles ------------------------------------------------------------------------
-
-/** Nearest rank: the smallest value with at least p% of the values at or below it. */
-const nearestRank = (sorted: string, p: string) => `${sorted}[CAST(greatest(ceil(${p} / 100.0 * len(${sorted})), 1) AS BIGINT)]`;
-
-function percentValue(p: SqlArg, c: SqlContext): string {
-  const v = literalOf(p);
-  if (v === undefined || v === null) return c.unsupported('A computed percentile', 'Give the percentile as a number.');
-  const n = Number(v);
-  if (!(n >= 0 && n <= 100)) return c.unsupported(`The percentile ${n}`, 'Percentiles are between 0 and 100.');
-  return String(n);
-}
-
-aggregate(['percentile', 'percentiles'], ([x, ...ps], c) => {
-  if (ps.length !== 1) return c.unsupported('percentiles with several percentiles', 'Use one percentile() per column, or percentiles_array().');
-  return `list_transform([list_sort(list(${x!.sql}) FILTER (WHERE ${x!.sql} IS NOT NULL))], __s -> ${nearestRank('__s', percentValue(ps[0]!, c))})[1]`;
-});
-
-aggregate('percentiles_array', ([x, ...ps], c) => {
-  const values = ps.length === 1 && ps[0]!.type === 'dynamic'
-    ? (JSON.parse(String(literalOf(ps[0]!) ?? 'null')) as unknown[] | null ?? c.unsupported('percentiles_array with a computed list')).map((p) => percentValue({ ...ps[0]!, scalar: { kind: 'literal', value: Number(p), type: 'real' } }, c))
-    : ps.map((p) => percentValue(p, c));
-  const ranks = values.map((p) => dyn({ ...x!, sql: nearestRank('__s', p) }, c)).join(', ');
-  return `list_transform([list_sort(list(${x!.sql}) FILTER (WHERE ${x!.sql} IS NOT NULL))], __s -> CASE WHEN len(__s) = 0 THEN NULL ELSE ${listJson(`[${ranks}]`)} END)[1]`;
-});

@@ -15,6 +15,7 @@ import './conditional.ts';
 import './ip.ts';
 import './hash.ts';
 import './aggregates.ts';
+import './percentiles.ts';
 import './parse.ts';
 import './schema.ts';
 import './series.ts';
