@@ -12,6 +12,10 @@ test('has_any / has_all, literal and computed term lists', async () => {
     [[true, true, true, false], [false, false, false, false], [false, false, false, false]]);
 });
 
+test('has_any over a tabular argument (its first column)', async () => {
+  assert.deepEqual(await rows('let terms = datatable(t:string)["exe", "zip"]; datatable(s:string)["a.exe b", "none"] | project s has_any (terms)'), [[true], [false]]);
+});
+
 test('in: literal and computed arrays, text against numbers, case-insensitive in~', async () => {
   assert.deepEqual(await rows('let f = (xs:dynamic) { datatable(s:string, n:long)["a", 1, "B", 2, "c", 3] | project s in (xs), n in (xs), s in~ (xs), s !in (xs) }; f(dynamic(["a", "x", 3, "b"]))'),
     [[true, false, true, false], [false, false, true, true], [false, true, false, true]]);

@@ -235,6 +235,7 @@ function terms(items: SqlArg[], c: SqlContext): { literal: string[]; computed: s
       for (const e of JSON.parse(v) as unknown[]) literal.push(typeof e === 'string' ? e : JSON.stringify(e));
     } else if (typeof v === 'string') literal.push(v);
     else if (typeof v === 'number' || typeof v === 'bigint') literal.push(String(v));
+    else if (item.scalar.kind === 'subquery') computed.push(`(SELECT coalesce(list(CAST(v AS VARCHAR)), []) FROM (${item.sql}) AS s(v))`);
     else if (item.type === 'dynamic') computed.push(`list_transform(${jsonList(item.sql)}, __e -> ${elementText('__e')})`);
     else computed.push(`[${asString(item, c)}]`);
   }
