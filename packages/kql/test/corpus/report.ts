@@ -26,6 +26,10 @@ export function summaryJson(r: CorpusReport): Record<string, unknown> {
     rule_failures_by_kind: countBy(r.failures.filter((f) => f.kind === 'rule'), (f) => `${f.stage}:${f.kindOfError}`),
     rules_blocked_by_missing_custom_schema: r.failures.filter((f) => f.kind === 'rule' && (f.rankedCause ?? f.cause).startsWith('needs custom table schema')).length,
     needs_custom_table_schema: r.needs_custom_table_schema,
+    inferred_custom_tables: r.inferredTables.length,
+    rules_on_inferred_tables: r.rules_on_inferred_tables,
+    rules_on_inferred_tables_compiled: r.rules_on_inferred_tables_compiled,
+    rules_on_inferred_tables_executed: r.rules_on_inferred_tables_executed,
     sample_rows: r.sampleRows, sample_rows_rejected: r.sampleRejected,
     rule_compile_p50_ms: +median(r.ruleCompileMs).toFixed(2),
     elapsed_s: +(r.elapsedMs / 1000).toFixed(1),
@@ -43,6 +47,7 @@ export function formatReport(r: CorpusReport): string {
   out.push(`rules     ${String(r.rules).padStart(7)}   ${`${r.rules_compiled} (${pct(r.rules_compiled, r.rules)})`.padEnd(18)} ${r.rules_executed} (${pct(r.rules_executed, r.rules)})`);
   out.push(`parsers   ${String(r.parsers).padStart(7)}   ${`${r.parsers_compiled} (${pct(r.parsers_compiled, r.parsers)})`.padEnd(18)} ${r.parsers_executed} (${pct(r.parsers_executed, r.parsers)})`);
   out.push(`targets: rules 97% compile, 95% execute`);
+  out.push(`of the rules, ${r.rules_on_inferred_tables} read a custom table whose schema is inferred from usage (no sample): ${r.rules_on_inferred_tables_compiled} compiled, ${r.rules_on_inferred_tables_executed} executed (on empty tables)`);
   out.push('');
   const loaded = r.sampleFiles.filter((f) => f.rows > 0).length;
   out.push(`sample data: ${r.sampleRows} rows from ${loaded} of ${r.sampleFiles.length} files (${r.sampleRejected} rows rejected)`);
@@ -64,6 +69,11 @@ export function formatReport(r: CorpusReport): string {
     out.push('');
     out.push('rules that need a custom table schema (no sample holds the table): table -> rules');
     for (const [t, n] of Object.entries(r.needs_custom_table_schema)) out.push(`  ${t.padEnd(48)} ${n}`);
+  }
+  if (r.inferredTables.length > 0) {
+    out.push('');
+    out.push('custom tables with no sample, schema inferred from usage (the queries naming them, not data; created empty): table (queries that needed it): columns beyond the system ones');
+    for (const t of r.inferredTables) out.push(`  ${t.name} (${t.queries}): ${t.columns.slice(12).map((c) => `${c.name}:${c.type}`).join(', ')}`);
   }
   out.push('');
   out.push('every failure:');

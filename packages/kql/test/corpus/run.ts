@@ -5,8 +5,9 @@
 // Choices (see also samples.ts and parsers.ts):
 //   - The workspace has every standard table (standardTables(), empty where no sample exists)
 //     and the custom tables the sample data holds (columns derived from the files). A custom
-//     table no sample holds has no schema anywhere: rules reading it fail to compile, and are
-//     reported under "needs custom table schema" with the table names.
+//     table no sample holds is created empty with a schema inferred from the queries naming it
+//     (infer-tables.ts), reported as such and counted apart; one whose inference fails leaves
+//     its rules under "needs custom table schema" with the table names.
 //   - Every parser is a workspace function (also under its ASIM built-in name).
 //   - A parser compiles on its own as a call, `Alias(<required arguments>)`: required scalars
 //     get a typed null ('' for strings), tabular parameters an empty datatable of their
@@ -22,6 +23,10 @@ import { loadParsers, type CorpusParser, type SkippedParser } from './parsers.ts
 import { loadRules, type CorpusRule } from './rules.ts';
 import { loadSamples, type SampleFileReport } from './samples.ts';
 import { loadRows } from './load-rows.ts';
+import { inferCustomTables, type InferredTable } from './infer-tables.ts';
+import { duckdb } from '../../src/sql/duckdb.ts';
+import { catalogOf } from '../fixture-engine.ts';
+import { SYSTEM_FUNCTIONS } from '../../src/system-functions.ts';
 
 /** compile: compileQuery (analysis, plan, SQL; discovery of data-dependent schemas); execute: DuckDB. */
 export type Stage = 'compile' | 'execute';
@@ -69,6 +74,16 @@ export interface CorpusReport {
   failures_by_code: Record<string, number>;
   /** Rules that fail because a custom table they read has no schema: table -> rule count. */
   needs_custom_table_schema: Record<string, number>;
+  /**
+   * Custom tables no sample holds, with the columns inferred from the queries that name them
+   * (from usage, not from data: see infer-tables.ts); empty in the run. `queries`: how many
+   * rules and parsers needed the table or its columns to compile.
+   */
+  inferredTables: { name: string; columns: KqlColumn[]; queries: number }[];
+  /** Rules reaching (in their text or the parsers they call) a table of inferredTables, and how many of them compiled and executed. */
+  rules_on_inferred_tables: number;
+  rules_on_inferred_tables_compiled: number;
+  rules_on_inferred_tables_executed: number;
   /**
    * Failures grouped by cause, ranked by the rules whose first error it is. `using`: for an
    * unsupported function or operator, the failing rules whose text or called parsers use it at
@@ -186,7 +201,8 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     customTables.add(t.schema.name.toLowerCase());
     tables.push({ name: t.schema.name, columns: t.schema.columns.map((c) => ({ name: c.name, type: c.type })), rows: [] });
   }
-  const engine = await FixtureEngine.create([{ ...WORKSPACE, tables, functions }]);
+  // Sentinel's built-in functions (_GetWatchlist) are in every workspace, beside the parsers.
+  const engine = await FixtureEngine.create([{ ...WORKSPACE, tables, functions: [...functions, ...SYSTEM_FUNCTIONS.filter((s) => !functions.some((f) => f.name.toLowerCase() === s.name.toLowerCase()))] }]);
   const defs = new Map<string, TableDef>(engine.workspaces[0]!.tables.map((t) => [t.name, t]));
   let sampleRows = 0;
   for (const t of samples.tables.values()) {
@@ -194,6 +210,7 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     await loadRows(engine, WORKSPACE.id, def, t.rows);
     sampleRows += t.rows.length;
   }
+  const tableNames = new Set(tables.map((t) => t.name));
   const maxTime = new Map<string, bigint>();
   let latest = 0n;
   for (const t of samples.tables.values()) {
@@ -241,12 +258,46 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     return [...missing].sort();
   };
 
+  /** Missing custom tables a text names itself. */
+  const namedIn = (text: string): string[] => {
+    const named = new Set<string>();
+    for (const word of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (/_cl$/i.test(word) && !customTables.has(word.toLowerCase()) && !bodies.has(word.toLowerCase())) named.add(word);
+    return [...named];
+  };
+  // Custom tables no sample holds: their schemas inferred from the queries naming them, then
+  // created empty (see infer-tables.ts). Parsers first: their bodies name most of the columns.
+  const home = engine.workspaces[0]!;
+  const inferred = new Map<string, InferredTable>();
+  const selectedParsers = options.filter === undefined ? parsers : parsers.filter((p) => `${p.name} ${p.path}`.includes(options.filter!));
+  const selectedRules = options.filter === undefined ? rules : rules.filter((r) => `${r.id} ${r.name} ${r.path}`.includes(options.filter!));
+  await inferCustomTables([
+    ...selectedParsers.map((p) => ({ who: `parser ${p.name}`, text: parserBody(p), missing: missingFor(parserCall(p)), direct: namedIn(parserBody(p)) })),
+    ...selectedRules.map((r) => ({ who: `rule ${r.id}`, text: r.query, missing: missingFor(r.query), direct: namedIn(r.query) })),
+  ], inferred, async (text, more) => {
+    const env: CompileEnv = { ...engine.env(), home: { ...home, tables: [...home.tables, ...more] }, now: new Date(Number(latest / 1000n) + 1000), discover: (sql) => engine.sql(sql) };
+    try {
+      await compileQuery(text, env);
+    } catch (error) {
+      if (!(error instanceof KqlError) || !/scalar function used as a table|tabular expression was expected/i.test(error.message)) throw error;
+      await compileQuery(`print Result = ${text}`, env);
+    }
+  });
+  for (const t of inferred.values()) {
+    const cols = t.columns.map((c) => `${duckdb.ident(c.name)} ${duckdb.sqlType(c.type)}`).join(', ');
+    await engine.sql(`CREATE TABLE ${duckdb.ident(catalogOf(WORKSPACE.id))}.main.${duckdb.ident(t.name)} (${cols})`);
+    home.tables.push({ name: t.name, columns: t.columns, stored: true });
+    tableNames.add(t.name);
+  }
+  /** Missing custom tables a text reaches that were not inferred either. */
+  const unexplained = (text: string): string[] => missingFor(text).filter((m) => !inferred.has(m.toLowerCase()));
+  const knownCustom = new Set([...customTables, ...inferred.keys()]);
+  const onInferred = (text: string): boolean => missingFor(text).some((m) => inferred.has(m.toLowerCase()));
+
   const failures: Failure[] = [];
   const slow: { what: string; ms: number; compileMs?: number | undefined; executeMs?: number | undefined }[] = [];
   const parserFailures = new Map<string, Failure>();
 
-  /** Compiles (timed) and executes one query; the failure, if any, is returned, not thrown. */
-  const tableNames = new Set(tables.map((t) => t.name));
+
   /** The tables a query may read: names in its text and in the parsers it calls (no analysis needed). */
   const tablesIn = (text: string): string[] => {
     const found = new Set<string>();
@@ -296,15 +347,15 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     if (error instanceof KqlError) {
       const { line, column } = error.position(text);
       const inside = error.diagnostic.start <= text.length && error.diagnostic.length > 0;
-      const missing = missingFor(text);
+      const missing = unexplained(text);
       const bagUnpack = reach(text).some((t) => /\bbag_unpack\b/.test(t));
       return { ...who, stage, kindOfError: error.kind, code: error.code, message: error.message, ...(inside ? { line, column } : {}), ...(missing.length > 0 ? { missingTables: missing } : {}),
-        cause: causeOf(error.code, error.message, customTables, missing, bagUnpack) };
+        cause: causeOf(error.code, error.message, knownCustom, missing, bagUnpack) };
     }
     const e = error instanceof Error ? error : new Error(String(error));
     if (stage === 'execute') {
       const code = duckdbCode(e);
-      return { ...who, stage, kindOfError: 'engine', code, message: e.message, cause: causeOf(code, e.message, customTables) };
+      return { ...who, stage, kindOfError: 'engine', code, message: e.message, cause: causeOf(code, e.message, knownCustom) };
     }
     // A crash inside the compiler (not a coded error) is a defect: reported as such.
     const at = e.stack?.split('\n').find((l) => l.includes('/packages/kql/src/'))?.trim().replace(/^at /, '') ?? '';
@@ -314,7 +365,6 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   // ---- parsers -------------------------------------------------------------------------
   let parsersCompiled = 0;
   let parsersExecuted = 0;
-  const selectedParsers = options.filter === undefined ? parsers : parsers.filter((p) => `${p.name} ${p.path}`.includes(options.filter!));
   for (const p of selectedParsers) {
     const t0 = performance.now();
     const outcome = await runOne(parserCall(p), undefined, { kind: 'parser', id: p.name, name: p.name, path: p.path }, true);
@@ -332,7 +382,9 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   let rulesCompiled = 0;
   let rulesExecuted = 0;
   const ruleCompileMs: number[] = [];
-  const selectedRules = options.filter === undefined ? rules : rules.filter((r) => `${r.id} ${r.name} ${r.path}`.includes(options.filter!));
+  let onInferredRules = 0;
+  let onInferredCompiled = 0;
+  let onInferredExecuted = 0;
   for (const rule of selectedRules) {
     const t0 = performance.now();
     const outcome = await runOne(rule.query, periodMs(rule.queryPeriod), { kind: 'rule', id: rule.id, name: rule.name, path: rule.path });
@@ -342,6 +394,11 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
       ruleCompileMs.push(outcome.compileMs!);
     }
     if (outcome.executed) rulesExecuted++;
+    if (onInferred(rule.query)) {
+      onInferredRules++;
+      if (outcome.compiled) onInferredCompiled++;
+      if (outcome.executed) onInferredExecuted++;
+    }
     if (outcome.failure !== undefined) {
       const f = outcome.failure;
       const via = parsersCalled(rule, parserFailures).filter((pf) => pf.code === f.code && pf.message === f.message).map((pf) => pf.id);
@@ -383,6 +440,10 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     parsers_executed: parsersExecuted,
     failures_by_code: Object.fromEntries(Object.entries(failuresByCode).sort((a, b) => b[1] - a[1])),
     needs_custom_table_schema: Object.fromEntries(Object.entries(needsSchema).sort((a, b) => b[1] - a[1])),
+    inferredTables: [...inferred.values()].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ name: t.name, columns: t.columns, queries: t.usedBy.size })),
+    rules_on_inferred_tables: onInferredRules,
+    rules_on_inferred_tables_compiled: onInferredCompiled,
+    rules_on_inferred_tables_executed: onInferredExecuted,
     causes,
     failures,
     skippedParsers: skipped,
@@ -418,6 +479,23 @@ function parsersCalled(rule: CorpusRule, failing: Map<string, Failure>): Failure
 
 function nullOf(type: KqlColumn['type']): string {
   return type === 'string' ? "''" : type === 'dynamic' ? 'dynamic(null)' : `${type}(null)`;
+}
+
+/**
+ * The parser's body as a query of its own, its parameters bound by `let` (defaults, else what
+ * parserCall passes): inside a function the analyser does not report an unknown name, so the
+ * schema inference reads the body at top level.
+ */
+function parserBody(p: CorpusParser): string {
+  const lets = p.def.parameters.map((param) => {
+    if (typeof param.type !== 'string') {
+      const cols = param.type.columns === '*' ? [{ name: 'TimeGenerated', type: 'datetime' as const }] : param.type.columns;
+      return `let ${param.name} = datatable(${cols.map((c) => `['${c.name}']:${c.type}`).join(', ')})[];`;
+    }
+    return `let ${param.name} = ${param.defaultValue ?? nullOf(param.type)};`;
+  });
+  const body = p.def.body.trim();
+  return `${lets.join('\n')}\n${body.startsWith('{') && body.endsWith('}') ? body.slice(1, -1) : body}`;
 }
 
 /** `Alias(<required arguments>)`: required scalars get a typed null, tables an empty datatable. */

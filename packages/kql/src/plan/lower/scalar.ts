@@ -151,6 +151,16 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
     const offset = args[0] !== undefined ? sub(args[0]) : lit(0n, 'timespan');
     return call('op:+', 'datetime', lit(lx.options.nowMicros, 'datetime'), offset);
   }
+  if (fn === 'ingestion_time') {
+    // Log Analytics keeps each record's ingestion time; Vigil stores it as _TimeReceived on
+    // every row, so the function reads that column of the row in scope.
+    const received = row?.columns.find((c) => c.name === '_TimeReceived');
+    if (received === undefined) {
+      return fail(node, row === undefined ? "ingestion_time() where no table row is in scope" : "ingestion_time() after the row's _TimeReceived was projected away or summarized",
+        'Call ingestion_time() on rows read from a table, before project or summarize drops _TimeReceived.');
+    }
+    return col(received.name, 'datetime');
+  }
   if (fn === 'ago') return call('op:-', 'datetime', lit(lx.options.nowMicros, 'datetime'), sub(args[0]));
   if (fn === 'column_ifexists' || fn === 'columnifexists') {
     const columnName = String(args[0]?.LiteralValue ?? '');
