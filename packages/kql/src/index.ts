@@ -54,6 +54,6 @@ export interface CompiledQuery {
   render?: RenderSpec;
 }
 
-export { compileQuery, analyzeQuery, planQuery, sqlOf } from './compile.ts';
+export { compileQuery, analyzeQuery, planQuery, sqlOf, warmUp } from './compile.ts';
 export { printPlan } from './plan/print.ts';
 export { printSyntax } from './syntax/print.ts';

@@ -17,7 +17,7 @@ import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
 import { WorkspaceSchemas } from './query/workspace-schema.ts';
-import { compileQuery, type CompileQuery } from './query/compiler.ts';
+import { compileQuery, warmUpCompiler, type CompileQuery } from './query/compiler.ts';
 import { logStoreGateway } from './query/store-gateway.ts';
 
 export interface RunningServer {
@@ -36,6 +36,11 @@ export interface StartOptions {
   ingest?: IngestOptions;
   /** A KQL compiler in place of packages/kql's (tests). */
   compileQuery?: CompileQuery;
+  /**
+   * Load and exercise the KQL analyser in the background after listening, so that the first
+   * query does not wait for it (default true; test servers that never query turn it off).
+   */
+  warmUpCompiler?: boolean;
 }
 
 export async function startServer(config: VigilConfig, options: StartOptions = {}): Promise<RunningServer> {
@@ -80,6 +85,13 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   if (config.publicUrl === undefined) services.publicUrl = `https://${urlHost(config.host)}:${port}`;
   await startAllReceivers(services);
+  if (options.warmUpCompiler !== false && options.compileQuery === undefined) {
+    const started = Date.now();
+    void warmUpCompiler().then(
+      () => log.debug({ ms: Date.now() - started }, 'KQL compiler ready'),
+      (error: unknown) => log.warn({ err: error }, 'KQL compiler warm-up failed; the first query will load it'),
+    );
+  }
   const stopJobs = [
     scheduleJob('retention', services, 3_600_000, async () => {
       const purged = await runRetention(services);

@@ -59,7 +59,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (certFile !== undefined && keyFile !== undefined) overrides.tls = { certFile, keyFile };
   if (options.maxBodyBytes !== undefined) overrides.maxBodyBytes = options.maxBodyBytes;
   const config = resolveConfig(overrides, options.config ?? {});
-  const startOptions: Parameters<typeof startServer>[1] = { logger: pino({ level: process.env.VIGIL_TEST_LOG ?? 'silent' }) };
+  // No compiler warm-up: most suites never query, and each would pay for loading the analyser.
+  const startOptions: Parameters<typeof startServer>[1] = { logger: pino({ level: process.env.VIGIL_TEST_LOG ?? 'silent' }), warmUpCompiler: false };
   if (options.pageSize !== undefined) startOptions.pageSize = options.pageSize;
   if (options.now !== undefined) startOptions.now = options.now;
   if (options.compileQuery !== undefined) startOptions.compileQuery = options.compileQuery;

@@ -245,7 +245,7 @@ test('saved searches with a function alias are functions of the workspace; chang
   assert.equal(gone.body.error.innererror.code, 'SemanticError');
 });
 
-test('a saved function\'s parameter default applies when the caller leaves it out', { todo: 'the compiler does not lower a defaulted parameter yet (VQ001 "expression of type unknown")' }, async () => {
+test('a saved function\'s parameter default applies when the caller leaves it out', async () => {
   const put = await t.request('PUT', `${FWS}/savedSearches/take-n?api-version=2020-08-01`, {
     token: admin, body: { properties: { category: 'Parsers', displayName: 'Take n', query: 'AppEvents_CL | take n', functionAlias: 'TakeSome', functionParameters: 'n:int = 2' } },
   });
@@ -253,4 +253,15 @@ test('a saved function\'s parameter default applies when the caller leaves it ou
   const res = await query(t, token, workspaceId, { query: 'TakeSome() | count' });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.deepEqual(res.body.tables[0].rows, [[2]]);
+});
+
+test('evaluate bag_unpack without a schema: the columns come from the workspace\'s data', async () => {
+  const res = await query(t, token, workspaceId, { query: 'AppEvents_CL | where isnotnull(Props) and Props has "user" | project Computer, Props | evaluate bag_unpack(Props) | sort by user asc' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const body = res.body as { tables: { columns: { name: string; type: string }[]; rows: unknown[][] }[] };
+  const columns = body.tables[0]!.columns.map((c) => c.name);
+  assert.deepEqual(columns.slice(0, 1), ['Computer']);
+  assert.ok(columns.includes('user') && columns.includes('tags'), columns.join());
+  const user = columns.indexOf('user');
+  assert.deepEqual(body.tables[0]!.rows.map((r) => r[user]), ['bob', 'eve']);
 });

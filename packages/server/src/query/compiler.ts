@@ -3,4 +3,4 @@
 import type { CompileEnv, CompiledQuery } from '../../../kql/src/index.ts';
 
 export type CompileQuery = (text: string, env: CompileEnv) => Promise<CompiledQuery>;
-export { compileQuery } from '../../../kql/src/index.ts';
+export { compileQuery, warmUp as warmUpCompiler } from '../../../kql/src/index.ts';

@@ -68,6 +68,15 @@ export async function runLogQuery(services: Services, q: LogQuery): Promise<LogQ
       readable.add(r.workspace.customer_id);
       return services.schemas.get(r.workspace);
     },
+    // evaluate bag_unpack / pivot without a schema: the compiler asks the data for the columns,
+    // through the same store and the same check that it reads only what the caller may read.
+    discover: async (sql: string, workspaces: string[]): Promise<unknown[][]> => {
+      if (workspaces.some((id) => !readable.has(id))) {
+        throw new ApiError('InternalServerError', 'The query was refused before it ran: its schema discovery would read storage it was not given. This is a bug in Vigil.');
+      }
+      const found = await services.queryStore.query({ sql, workspaces, maxRows: 10_000, timeoutMs: q.prefer.waitSeconds * 1000 });
+      return found.rows;
+    },
   };
   if (q.timespan !== undefined && q.timespan !== null && q.timespan.trim() !== '') env.timeRange = parseTimespan(q.timespan, now);
 
