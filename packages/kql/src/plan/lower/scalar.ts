@@ -21,40 +21,40 @@ export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relatio
     case 'StringLiteralExpression': case 'CompoundStringLiteralExpression':
       return lit(String(node.LiteralValue ?? ''), 'string');
     case 'BooleanLiteralExpression': {
-      const text = String(node.toString()).trim().toLowerCase();
+      const text = literalText(node).trim().toLowerCase();
       return lit(text.includes('null') ? null : text.includes('true'), 'bool');
     }
     case 'LongLiteralExpression': case 'IntLiteralExpression': {
-      const v = parseNumberLiteral(String(node.toString()), true);
+      const v = parseNumberLiteral(literalText(node), true);
       if (v === undefined) return fail(node, 'This number literal');
       const type = typeOf(node);
       return lit(v === null ? null : type === 'int' ? Number(v) : v, type);
     }
     case 'RealLiteralExpression': case 'DecimalLiteralExpression': {
-      const v = parseNumberLiteral(String(node.toString()), false);
+      const v = parseNumberLiteral(literalText(node), false);
       if (v === undefined) return fail(node, 'This number literal');
       return lit(v, typeOf(node));
     }
     case 'DateTimeLiteralExpression': {
       // datetime(now) is the query's now().
-      if (/^datetime\(\s*now\s*\)$/i.test(String(node.toString()).trim())) return lit(lx.options.nowMicros, 'datetime');
-      const v = parseDatetimeLiteral(String(node.toString()));
+      if (/^datetime\(\s*now\s*\)$/i.test(literalText(node).trim())) return lit(lx.options.nowMicros, 'datetime');
+      const v = parseDatetimeLiteral(literalText(node));
       if (v === undefined) return fail(node, 'This datetime literal', 'Write it as ISO 8601, e.g. datetime(2024-01-31 12:00:00).');
       return lit(v, 'datetime');
     }
     case 'TimespanLiteralExpression': {
-      const v = parseTimespan(String(node.toString()));
+      const v = parseTimespan(literalText(node));
       if (v === undefined) return fail(node, 'This timespan literal');
       return lit(v, 'timespan');
     }
     case 'GuidLiteralExpression': {
-      const m = /\(\s*([^)]*)\s*\)/.exec(String(node.toString()));
+      const m = /\(\s*([^)]*)\s*\)/.exec(literalText(node));
       const v = m?.[1]?.trim() ?? '';
       return lit(v.toLowerCase() === 'null' ? null : v.toLowerCase(), 'guid');
     }
     case 'NullLiteralExpression': return lit(null, typeOf(node));
     // typeof(T) as an argument (extract(..., typeof(long))): the type's name; the call's result type carries it.
-    case 'TypeOfLiteralExpression': return lit(String(node.toString()).trim().replace(/^typeof\(\s*|\s*\)$/g, ''), 'string');
+    case 'TypeOfLiteralExpression': return lit(literalText(node).trim().replace(/^typeof\(\s*|\s*\)$/g, ''), 'string');
     case 'DynamicExpression': {
       const inside = node.Expression;
       if (inside === null || inside === undefined || kindOf(inside) === 'NullLiteralExpression') return lit(null, 'dynamic');
@@ -211,21 +211,21 @@ function jsonValue(node: KNode): unknown {
     }
     case 'StringLiteralExpression': case 'CompoundStringLiteralExpression': return String(node.LiteralValue ?? '');
     case 'LongLiteralExpression': case 'IntLiteralExpression': {
-      const v = parseNumberLiteral(String(node.toString()), true);
+      const v = parseNumberLiteral(literalText(node), true);
       return v === undefined ? fail(node, 'This number literal') : v === null ? null : Number(v);
     }
     case 'RealLiteralExpression': case 'DecimalLiteralExpression': {
-      const v = parseNumberLiteral(String(node.toString()), false);
+      const v = parseNumberLiteral(literalText(node), false);
       return v === undefined ? fail(node, 'This number literal') : v;
     }
-    case 'BooleanLiteralExpression': return String(node.toString()).trim().toLowerCase() === 'true';
+    case 'BooleanLiteralExpression': return literalText(node).trim().toLowerCase() === 'true';
     case 'NullLiteralExpression': return null;
     case 'UnaryMinusExpression': {
       const v = jsonValue(node.Expression);
       return typeof v === 'number' ? -v : fail(node, 'This dynamic literal');
     }
     case 'DateTimeLiteralExpression': {
-      const v = parseDatetimeLiteral(String(node.toString()));
+      const v = parseDatetimeLiteral(literalText(node));
       if (v === undefined) return fail(node, 'This datetime literal');
       if (v === null) return null;
       const iso = new Date(Number(v / 1000n)).toISOString();
@@ -234,6 +234,14 @@ function jsonValue(node: KNode): unknown {
     default:
       return fail(node, 'This value in a dynamic literal', 'Use strings, numbers, booleans, null, datetimes, arrays and bags.');
   }
+}
+
+/**
+ * A literal's text without the comments before it: the node's text carries its leading trivia,
+ * and a `// ...` line above a number (inside a datatable, say) is part of it.
+ */
+function literalText(node: KNode): string {
+  return withoutComments(String(node.toString()));
 }
 
 /** `// comments` (outside strings) removed: Kusto allows them inside dynamic literals. */
