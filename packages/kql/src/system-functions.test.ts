@@ -39,6 +39,7 @@ test('_GetWatchlist with no items still has SearchKey, so filters on it compile'
 test('withSystemFunctions adds them, a saved function of the same name wins', () => {
   const ws = { id: 'x', name: 'w', resourceId: 'r', tenantId: 't', tables: [], functions: [] };
   assert.deepEqual(withSystemFunctions(ws).functions.map((f) => f.name), ['_GetWatchlist']);
+  assert.equal(withSystemFunctions(ws), withSystemFunctions(ws), 'the same object each time (the analyser caches symbols per workspace object)');
   const own = { ...ws, functions: [{ name: '_getwatchlist', parameters: [], body: 'print 1' }] };
   assert.equal(withSystemFunctions(own), own);
 });

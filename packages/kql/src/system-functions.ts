@@ -21,9 +21,17 @@ export const SYSTEM_FUNCTIONS: readonly FunctionDef[] = [
   },
 ];
 
+// The analyser's symbols are cached per WorkspaceDef object (syntax/symbols.ts): the same input
+// gives back the same output object, so calling this on every compile keeps that cache warm.
+const memo = new WeakMap<WorkspaceDef, WorkspaceDef>();
+
 /** The workspace with the system functions added; a saved function of the same name wins. */
 export function withSystemFunctions(workspace: WorkspaceDef): WorkspaceDef {
+  const known = memo.get(workspace);
+  if (known !== undefined) return known;
   const own = new Set(workspace.functions.map((f) => f.name.toLowerCase()));
   const added = SYSTEM_FUNCTIONS.filter((f) => !own.has(f.name.toLowerCase()));
-  return added.length === 0 ? workspace : { ...workspace, functions: [...workspace.functions, ...added] };
+  const out = added.length === 0 ? workspace : { ...workspace, functions: [...workspace.functions, ...added] };
+  memo.set(workspace, out);
+  return out;
 }
