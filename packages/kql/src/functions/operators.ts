@@ -86,6 +86,16 @@ scalar('op:or', ([a, b]) => `(${a!.sql} OR ${b!.sql})`);
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 /**
+ * `hay ILIKE pattern` matching `needle` literally between the given wildcards. The ESCAPE clause
+ * only when the needle needs it: with it DuckDB leaves its fast substring path (measured: a
+ * term search over 10M rows 120 -> 210 ms).
+ */
+function ilike(hay: string, before: string, needle: string, after: string, c: SqlContext): string {
+  if (!/[\\%_]/.test(needle)) return `(${hay} ILIKE ${c.str(`${before}${needle}${after}`)})`;
+  return `(${hay} ILIKE ${c.str(`${before}${likeEscape(needle)}${after}`)} ESCAPE '\\')`;
+}
+
+/**
  * String predicates. `needle` must usually be a constant (it is in every real rule); a column
  * needle goes through the general functions.
  */
@@ -123,7 +133,7 @@ function hasSql(hay: string, needle: string | undefined, needleSql: string, c: S
   if (needle === undefined) return runtimeHas(hay, needleSql, caseSensitive, prefix, suffix);
   if (needle === '') return 'TRUE';
   // A substring test first (cheap, vectorised), the term boundary check only on candidates.
-  const contains = caseSensitive ? `contains(${hay}, ${c.str(needle)})` : `(${hay} ILIKE ${c.str(`%${likeEscape(needle)}%`)} ESCAPE '\\')`;
+  const contains = caseSensitive ? `contains(${hay}, ${c.str(needle)})` : ilike(hay, '%', needle, '%', c);
   return `(${contains} AND regexp_matches(${hay}, ${c.str(termRegex(needle, prefix, suffix, caseSensitive))}))`;
 }
 
@@ -133,11 +143,11 @@ stringPredicate('hasprefix', (h, n, ns, c) => hasSql(h, n, ns, c, false, true, f
 stringPredicate('hasprefix_cs', (h, n, ns, c) => hasSql(h, n, ns, c, true, true, false));
 stringPredicate('hassuffix', (h, n, ns, c) => hasSql(h, n, ns, c, false, false, true));
 stringPredicate('hassuffix_cs', (h, n, ns, c) => hasSql(h, n, ns, c, true, false, true));
-stringPredicate('contains', (h, n, ns, c) => (n !== undefined ? `(${h} ILIKE ${c.str(`%${likeEscape(n)}%`)} ESCAPE '\\')` : `contains(lower(${h}), lower(${ns}))`));
+stringPredicate('contains', (h, n, ns, c) => (n !== undefined ? ilike(h, '%', n, '%', c) : `contains(lower(${h}), lower(${ns}))`));
 stringPredicate('contains_cs', (h, n, ns, c) => `contains(${h}, ${n !== undefined ? c.str(n) : ns})`);
-stringPredicate('startswith', (h, n, ns, c) => (n !== undefined ? `(${h} ILIKE ${c.str(`${likeEscape(n)}%`)} ESCAPE '\\')` : `starts_with(lower(${h}), lower(${ns}))`));
+stringPredicate('startswith', (h, n, ns, c) => (n !== undefined ? ilike(h, '', n, '%', c) : `starts_with(lower(${h}), lower(${ns}))`));
 stringPredicate('startswith_cs', (h, n, ns, c) => `starts_with(${h}, ${n !== undefined ? c.str(n) : ns})`);
-stringPredicate('endswith', (h, n, ns, c) => (n !== undefined ? `(${h} ILIKE ${c.str(`%${likeEscape(n)}`)} ESCAPE '\\')` : `suffix(lower(${h}), lower(${ns}))`));
+stringPredicate('endswith', (h, n, ns, c) => (n !== undefined ? ilike(h, '%', n, '', c) : `suffix(lower(${h}), lower(${ns}))`));
 stringPredicate('endswith_cs', (h, n, ns, c) => `suffix(${h}, ${n !== undefined ? c.str(n) : ns})`);
 stringPredicate('like', (h, n, ns, c) => `(${h} ILIKE ${n !== undefined ? c.str(n) : ns})`);
 stringPredicate('like_cs', (h, n, ns, c) => `(${h} LIKE ${n !== undefined ? c.str(n) : ns})`);
@@ -156,11 +166,11 @@ function scalarNegatable(name: string, args: SqlArg[], c: SqlContext): string {
     case 'hasprefix_cs': return hasSql(hay, needle, ns, c, true, true, false);
     case 'hassuffix': return hasSql(hay, needle, ns, c, false, false, true);
     case 'hassuffix_cs': return hasSql(hay, needle, ns, c, true, false, true);
-    case 'contains': return needle !== undefined ? `(${hay} ILIKE ${c.str(`%${likeEscape(needle)}%`)} ESCAPE '\\')` : `contains(lower(${hay}), lower(${ns}))`;
+    case 'contains': return needle !== undefined ? ilike(hay, '%', needle, '%', c) : `contains(lower(${hay}), lower(${ns}))`;
     case 'contains_cs': return `contains(${hay}, ${needle !== undefined ? c.str(needle) : ns})`;
-    case 'startswith': return needle !== undefined ? `(${hay} ILIKE ${c.str(`${likeEscape(needle)}%`)} ESCAPE '\\')` : `starts_with(lower(${hay}), lower(${ns}))`;
+    case 'startswith': return needle !== undefined ? ilike(hay, '', needle, '%', c) : `starts_with(lower(${hay}), lower(${ns}))`;
     case 'startswith_cs': return `starts_with(${hay}, ${needle !== undefined ? c.str(needle) : ns})`;
-    case 'endswith': return needle !== undefined ? `(${hay} ILIKE ${c.str(`%${likeEscape(needle)}`)} ESCAPE '\\')` : `suffix(lower(${hay}), lower(${ns}))`;
+    case 'endswith': return needle !== undefined ? ilike(hay, '%', needle, '', c) : `suffix(lower(${hay}), lower(${ns}))`;
     case 'endswith_cs': return `suffix(${hay}, ${needle !== undefined ? c.str(needle) : ns})`;
     case 'like': return `(${hay} ILIKE ${needle !== undefined ? c.str(needle) : ns})`;
     case 'like_cs': return `(${hay} LIKE ${needle !== undefined ? c.str(needle) : ns})`;
