@@ -12,6 +12,7 @@ import type { Lowerer } from '../lower.ts';
 import { call, col, lit, passThrough, type AggregateCall, type Named, type Relation, type Scalar } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
 import { fail, outputOf, semantic, typeOf } from './context.ts';
+import { expansionsOf } from './functions.ts';
 
 /** Raised when a plugin's columns come from the data: `plan` finds them, `schema` writes them. */
 /** Where the schema is written: the query's text, or the text of a saved function of the home workspace. */
@@ -44,9 +45,64 @@ function insertionPoint(lx: Lowerer, op: KNode): SchemaTarget | undefined {
   const root = op.Root;
   if (root === lx.query.code.Syntax) return { kind: 'query', at: start + length };
   const fn = lx.expanding.at(-1);
-  if (fn === undefined || fn.root !== root) return undefined;
-  // The expansion's text is the function's body as the analyser was given it ("{ ... }").
-  return { kind: 'function', name: fn.name, text: String(root.ToString(1)), at: start + length };
+  if (fn !== undefined && fn.root === root) {
+    // The expansion's text is the function's body as the analyser was given it ("{ ... }").
+    return { kind: 'function', name: fn.name, text: String(root.ToString(1)), at: start + length };
+  }
+  return throughLocalFunctions(lx, op, root);
+}
+
+/**
+ * A plugin inside a local function (`let v = view () { ... | evaluate bag_unpack(x) }`): the
+ * expansion is a tree of its own, parsed from the declaration's body text. The place after the
+ * call is found in that text, then in the text around the declaration, outwards until the
+ * query's text or a saved function's. Texts are matched rather than offsets trusted, and any
+ * mismatch gives up (the plugin is then refused as without discovery).
+ */
+function throughLocalFunctions(lx: Lowerer, op: KNode, root: KNode): SchemaTarget | undefined {
+  const stack = expansionsOf(lx);
+  let level = stack.length - 1;
+  if (level < 0 || stack[level]!.root !== root || stack[level]!.saved) return undefined;
+  const callText = String(op.FunctionCall.ToString(1)).trim();
+  const innerText = String(root.ToString(1));
+  const { start } = spanOf(op.FunctionCall);
+  const found = nearest(innerText, callText, start);
+  if (found === undefined) return undefined;
+  let at = found + callText.length;
+  let text = innerText;
+  while (level >= 0) {
+    const local = stack[level]!;
+    // The signature's declaration is the body node ({ ... }) in the enclosing tree.
+    const body = local.declaration;
+    if (local.saved || body === undefined || body === null) return undefined;
+    const outerRoot = body.Root;
+    const outerIsQuery = outerRoot === lx.query.code.Syntax;
+    const outerText = outerIsQuery ? lx.query.text : String(outerRoot.ToString(1));
+    const bodyAt = nearest(outerText, text.trim(), spanOf(body).start);
+    if (bodyAt === undefined) return undefined;
+    at = bodyAt + (at - text.indexOf(text.trim()));
+    if (outerIsQuery) return { kind: 'query', at };
+    // The declaration's tree is that of an expansion further out (not always the next one: a
+    // local function called from another is declared beside it).
+    let outer = level - 1;
+    while (outer >= 0 && stack[outer]!.root !== outerRoot) outer--;
+    const enclosing = stack[outer];
+    if (enclosing === undefined) return undefined;
+    if (enclosing.saved) return { kind: 'function', name: enclosing.name, text: outerText, at };
+    text = outerText;
+    level = outer;
+  }
+  return undefined;
+}
+
+/** The occurrence of `what` in `text` nearest to `near`. */
+function nearest(text: string, what: string, near: number): number | undefined {
+  if (what === '') return undefined;
+  let best: number | undefined;
+  for (let i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+    if (best === undefined || Math.abs(i - near) < Math.abs(best - near)) best = i;
+  }
+  return best;
 }
 
 /** `['name']`: a column name the analyser reads back exactly. */

@@ -52,6 +52,8 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
   const name = String(symbol.Name);
   const saved = lx.options.home.functions.some((f) => f.name === name);
   if (saved) lx.expanding.push({ name, root: body });
+  const expansions = expansionsOf(lx);
+  expansions.push({ name, root: body, saved, declaration: saved ? undefined : signature?.Declaration ?? undefined });
   try {
     for (const statement of listOf(body.Statements)) {
       if (kindOf(statement) === 'LetStatement') lx.bindLet(statement, inner);
@@ -68,7 +70,31 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
     throw atCall(e, callNode);
   } finally {
     if (saved) lx.expanding.pop();
+    expansions.pop();
   }
+}
+
+/**
+ * Every body being expanded, innermost last: saved functions and local ones (`let f = view ()
+ * {...}`), with a local function's declaration (its body's place in the enclosing text), so
+ * that a schema discovered inside a local function can be written into the text around it.
+ */
+export interface Expanding {
+  name: string;
+  root: KNode;
+  saved: boolean;
+  declaration: KNode | undefined;
+}
+
+const stacks = new WeakMap<Lowerer, Expanding[]>();
+
+export function expansionsOf(lx: Lowerer): Expanding[] {
+  let stack = stacks.get(lx);
+  if (stack === undefined) {
+    stack = [];
+    stacks.set(lx, stack);
+  }
+  return stack;
 }
 
 /**
