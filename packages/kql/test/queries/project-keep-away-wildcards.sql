@@ -1,1 +1,1 @@
-SELECT "TimeGenerated", "EventID" FROM (SELECT "TimeGenerated", "Account", "EventID" FROM (SELECT * FROM (SELECT "TimeGenerated", coalesce("Account", '') AS "Account", "EventID" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0 WHERE ("Account" = 'carol')) AS t1) AS t2
+SELECT "TimeGenerated", "EventID" FROM (SELECT "TimeGenerated", "EventID" FROM (SELECT * FROM (SELECT "TimeGenerated", coalesce("Account", '') AS "Account", "EventID" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0 WHERE ("Account" = 'carol')) AS t1) AS t2
