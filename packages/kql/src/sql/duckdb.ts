@@ -27,6 +27,22 @@ export function timestampLiteral(micros: bigint): string {
   return `TIMESTAMP '${iso.slice(0, 10)} ${iso.slice(11, 23)}${String(rest).padStart(3, '0')}'`;
 }
 
+/**
+ * The document and path of a dynamic member access (`d.a.b`, compiled by dyn_path as
+ * json_extract(<document>, '<path>')), so that conversions can read the member in place.
+ */
+function memberOf(arg: SqlArg): { base: string; path: string } | undefined {
+  const s = arg.scalar;
+  if (s.kind !== 'call' || s.fn !== 'dyn_path') return undefined;
+  const path = s.args[1];
+  if (path?.kind !== 'literal' || typeof path.value !== 'string') return undefined;
+  const pathSql = duckdb.str(path.value);
+  const prefix = 'json_extract(';
+  const suffix = `, ${pathSql})`;
+  if (!arg.sql.startsWith(prefix) || !arg.sql.endsWith(suffix)) return undefined;
+  return { base: arg.sql.slice(prefix.length, arg.sql.length - suffix.length), path: pathSql };
+}
+
 export const duckdb: Dialect = {
   name: 'duckdb',
 
@@ -75,7 +91,7 @@ export const duckdb: Dialect = {
     if (from === to) return x;
     if (from === 'dynamic') {
       // A dynamic value converts through its text (strings unquoted, reals as tostring prints them).
-      if (to === 'string') return `coalesce(${jsonText(x)}, '')`;
+      if (to === 'string') return `coalesce(${jsonText(x, memberOf(arg))}, '')`;
       if (to === 'bool') return `(CASE json_type(${x}) WHEN 'BOOLEAN' THEN CAST(${x} AS BOOLEAN) WHEN 'VARCHAR' THEN ${duckdb.convert({ ...arg, sql: `json_extract_string(${x}, '$')`, type: 'string' }, 'bool')} WHEN 'NULL' THEN NULL ELSE TRY_CAST(CAST(${x} AS DOUBLE) <> 0 AS BOOLEAN) END)`;
       return duckdb.convert({ ...arg, sql: `json_extract_string(${x}, '$')`, type: 'string' }, to);
     }
