@@ -13,6 +13,7 @@ import { acrossWorkspaces } from './plan/rewrites/workspaces.ts';
 import { SqlCompiler } from './sql/compiler.ts';
 import { duckdb } from './sql/duckdb.ts';
 import { analyze, workspaceReferences, type AnalyzedQuery } from './syntax/analyze.ts';
+import { withSystemFunctions } from './system-functions.ts';
 import type { WorkspaceDef } from './types.ts';
 
 /** Sentinel's limit is 10,000 characters for rules; the query API takes far more. */
@@ -36,16 +37,16 @@ export async function analyzeQuery(text: string, env: CompileEnv): Promise<Analy
         hint: 'Use a workspace name, workspace id or resource id that you can read.',
       });
     }
-    named.set(ref.reference, ws);
+    named.set(ref.reference, withSystemFunctions(ws));
   }
-  return analyze(text, env.home, named);
+  return analyze(text, withSystemFunctions(env.home), named);
 }
 
 /** Stage 2: the logical plan, after the named rewrites. */
 export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Relation; render?: CompiledQuery['render'] } {
   const nowMicros = BigInt((env.now ?? new Date()).getTime()) * 1000n;
   const lowered = new Lowerer(analyzed, {
-    home: env.home, nowMicros, ...(env.externalData !== undefined ? { externalDataDirectory: env.externalData.directory } : {}),
+    home: withSystemFunctions(env.home), nowMicros, ...(env.externalData !== undefined ? { externalDataDirectory: env.externalData.directory } : {}),
   }).lower();
   const plan = rewrite(lowered.plan, env);
   return { plan, ...(lowered.render !== undefined ? { render: lowered.render } : {}) };
@@ -82,7 +83,9 @@ const MAX_DISCOVERIES = 8;
 
 export async function compileQuery(text: string, env: CompileEnv): Promise<CompiledQuery> {
   let current = text;
-  let currentEnv = env;
+  // Sentinel's functions of every workspace (_GetWatchlist) are the home's from here on, so that
+  // a discovery can write a schema into their bodies like into a saved function's.
+  let currentEnv: CompileEnv = { ...env, home: withSystemFunctions(env.home) };
   for (let round = 0; ; round++) {
     const analyzed = await analyzeQuery(current, currentEnv);
     try {
