@@ -29,32 +29,30 @@ export function kusto(): KustoGlobals {
   return runtime;
 }
 
-const kindNames = new Map<number, string>();
+/** A .NET enum value's name, cached per enum (names are looked up on every node visited). */
+function enumNamer(enumOf: () => KNode): (value: number) => string {
+  const names = new Map<number, string>();
+  return (value) => {
+    let name = names.get(value);
+    if (name === undefined) {
+      name = kusto().System.Enum.getName(enumOf(), value) as string;
+      names.set(value, name);
+    }
+    return name;
+  };
+}
+
+const syntaxKindName = enumNamer(() => kusto().Kusto.Language.Syntax.SyntaxKind);
+const symbolKindName = enumNamer(() => kusto().Kusto.Language.Symbols.SymbolKind);
 
 /** The SyntaxKind name of a node ("FilterOperator", "StringLiteralToken", ...). */
 export function kindOf(node: KNode): string {
-  const kind = node.Kind as number;
-  let name = kindNames.get(kind);
-  if (name === undefined) {
-    const { System, Kusto } = kusto();
-    name = System.Enum.getName(Kusto.Language.Syntax.SyntaxKind, kind) as string;
-    kindNames.set(kind, name);
-  }
-  return name;
+  return syntaxKindName(node.Kind as number);
 }
-
-const symbolKindNames = new Map<number, string>();
 
 /** The SymbolKind name of a symbol ("Column", "Table", "Function", "Variable", ...). */
 export function symbolKindOf(symbol: KNode): string {
-  const kind = symbol.Kind as number;
-  let name = symbolKindNames.get(kind);
-  if (name === undefined) {
-    const { System, Kusto } = kusto();
-    name = System.Enum.getName(Kusto.Language.Symbols.SymbolKind, kind) as string;
-    symbolKindNames.set(kind, name);
-  }
-  return name;
+  return symbolKindName(symbol.Kind as number);
 }
 
 /** The elements of a SyntaxList of SeparatedElements (or of plain elements), in order. */
