@@ -98,3 +98,16 @@ test('ago() is folded to a TIMESTAMP literal (zone maps can skip data) and compi
   assert.match(first.sql, /"TimeGenerated" > TIMESTAMP '2024-01-13 12:00:00.000000'/);
   assert.deepEqual(first.rows, [['alice', 1]]);
 });
+
+test('an analysis is reused only for the same schema value: a changed schema analyses again', async () => {
+  const { compileQuery } = await import('./compile.ts');
+  const base = engine.workspaces[0]!;
+  const text = 'SecurityEvent | where Account == "alice" | project Account';
+  const envFor = (home: typeof base) => ({ home, resolveWorkspace: async () => undefined, catalogOf: (id: string) => id });
+  const first = await compileQuery(text, envFor(base));
+  const again = await compileQuery(text, envFor(base));
+  assert.equal(again.sql, first.sql);
+  // The same text against a schema without the Account column must be refused, not served from the cache.
+  const changed = { ...base, tables: base.tables.map((t) => ({ ...t, columns: t.columns.filter((c) => c.name !== 'Account') })) };
+  await assert.rejects(compileQuery(text, envFor(changed)), (e: unknown) => e instanceof KqlError && e.kind === 'semantic');
+});

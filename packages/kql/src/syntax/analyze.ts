@@ -38,8 +38,17 @@ function diagnosticOf(d: KNode): KqlDiagnostic {
  * Errors from the parser are `syntax`, from binding `semantic`; control commands are refused.
  */
 export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string, WorkspaceDef>): AnalyzedQuery {
+  const globals = globalsFor(home, workspaces);
+  const key = `${globalsId(globals)}\u0000${text}`;
+  const cached = analyses.get(key);
+  if (cached !== undefined) {
+    // Most recently used last, so the oldest goes first when the cache is full.
+    analyses.delete(key);
+    analyses.set(key, cached);
+    return { text, code: cached, workspaces };
+  }
   const { Kusto } = kusto();
-  const code = Kusto.Language.KustoCode.ParseAndAnalyze(text, globalsFor(home, workspaces));
+  const code = Kusto.Language.KustoCode.ParseAndAnalyze(text, globals);
   if (String(code.Kind) !== 'Query') {
     throw new KqlError('unsupported', {
       code: 'VQ002', message: 'Only queries can run here; control commands (starting with a dot) are not accepted.',
@@ -51,5 +60,26 @@ export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string
   if (syntax.length > 0) throw new KqlError('syntax', syntax[0]!, syntax.slice(1));
   const semantic = arrayOf(code.GetDiagnostics()).filter(isError).map(diagnosticOf);
   if (semantic.length > 0) throw new KqlError('semantic', semantic[0]!, semantic.slice(1));
+  analyses.set(key, code);
+  if (analyses.size > MAX_ANALYSES) analyses.delete(analyses.keys().next().value!);
   return { text, code, workspaces };
+}
+
+/**
+ * Analyses of accepted queries by text and global state (the schemas it was analysed against,
+ * by identity): scheduled rules and dashboards send the same text again and again, and the
+ * analyser is most of a compile. A changed schema is a new global state, so nothing stale is
+ * reused. Analysed trees are never modified by the later stages.
+ */
+const analyses = new Map<string, KNode>();
+const MAX_ANALYSES = 100;
+const globalsIds = new WeakMap<object, number>();
+let nextGlobalsId = 0;
+function globalsId(globals: object): number {
+  let id = globalsIds.get(globals);
+  if (id === undefined) {
+    id = nextGlobalsId++;
+    globalsIds.set(globals, id);
+  }
+  return id;
 }
