@@ -2,7 +2,7 @@
 import { KqlError, type KqlDiagnostic } from '../diagnostics.ts';
 import type { WorkspaceDef } from '../types.ts';
 import { arrayOf, kindOf, kusto, listOf, type KNode } from './kusto-runtime.ts';
-import { globalsFor } from './symbols.ts';
+import { globalsFor, identity } from './symbols.ts';
 
 export interface AnalyzedQuery {
   text: string;
@@ -39,7 +39,7 @@ function diagnosticOf(d: KNode): KqlDiagnostic {
  */
 export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string, WorkspaceDef>): AnalyzedQuery {
   const globals = globalsFor(home, workspaces);
-  const key = `${globalsId(globals)}\u0000${text}`;
+  const key = `${identity(globals)}\u0000${text}`;
   const cached = analyses.get(key);
   if (cached !== undefined) {
     // Most recently used last, so the oldest goes first when the cache is full.
@@ -73,13 +73,3 @@ export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string
  */
 const analyses = new Map<string, KNode>();
 const MAX_ANALYSES = 100;
-const globalsIds = new WeakMap<object, number>();
-let nextGlobalsId = 0;
-function globalsId(globals: object): number {
-  let id = globalsIds.get(globals);
-  if (id === undefined) {
-    id = nextGlobalsId++;
-    globalsIds.set(globals, id);
-  }
-  return id;
-}

@@ -78,14 +78,14 @@ export function databaseSymbol(workspace: WorkspaceDef, name: string): KNode {
   return db;
 }
 
-/** A stable number per schema value, to key caches by object identity. */
-const identities = new WeakMap<WorkspaceDef, number>();
+/** A stable number per object (schema value, global state), to key caches by identity. */
+const identities = new WeakMap<object, number>();
 let nextIdentity = 0;
-function identity(ws: WorkspaceDef): number {
-  let id = identities.get(ws);
+export function identity(value: object): number {
+  let id = identities.get(value);
   if (id === undefined) {
     id = nextIdentity++;
-    identities.set(ws, id);
+    identities.set(value, id);
   }
   return id;
 }
