@@ -1,1 +1,1 @@
-SELECT CAST(count(*) AS BIGINT) AS "Count" FROM (SELECT * FROM (SELECT "TimeGenerated", coalesce("Computer", '') AS "Computer", coalesce("Account", '') AS "Account", "EventID", coalesce("IpAddress", '') AS "IpAddress", "LogonType" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0 USING SAMPLE reservoir(4 ROWS)) AS t1
+SELECT CAST(count(*) AS BIGINT) AS "Count" FROM (SELECT * FROM (SELECT "TimeGenerated" FROM "ws_0000000000000000000000000000901d".main."SecurityEvent") AS t0 USING SAMPLE reservoir(4 ROWS)) AS t1

@@ -5,9 +5,9 @@
 //
 // Top-down: each operator says which of its input's columns it needs given which of its own
 // are needed above it; projections (extend lists every column it passes through) drop the
-// outputs nobody needs. Only operators whose SQL names their input columns through their own
-// expressions take part; any other operator (mv-expand, make-series, distinct, a shared CTE...)
-// needs all of its input's columns. The root needs all of its columns.
+// outputs nobody needs; mv-expand passes through only the columns needed above (and drops
+// them from its own list). distinct and shared relations (a CTE read by several users) need
+// all of their input's columns. The root needs all of its columns.
 import type { Relation, Scalar } from '../nodes.ts';
 
 type Needed = Set<string> | 'all';
@@ -69,8 +69,25 @@ function prune(r: Relation, needed: Needed): Relation {
           return prune(input, names);
         }),
       };
+    case 'mvexpand': {
+      if (needed === 'all') return { ...r, input: prune(r.input, 'all') };
+      // The expanded columns stay even when unused: they decide how many rows there are. The
+      // item index does not, so it goes when unused.
+      const expanded = new Set(r.expand.map((e) => e.name));
+      const keepIndex = r.indexColumn !== undefined && needed.has(r.indexColumn);
+      const columns = r.columns.filter((c) => expanded.has(c.name) || needed.has(c.name));
+      const below = new Set([...needed].filter((n) => !expanded.has(n) && n !== r.indexColumn));
+      const { indexColumn: _, ...rest } = r;
+      return { ...(keepIndex ? r : rest), columns, input: prune(r.input, union(below, r.expand.map((e) => e.expr))) };
+    }
+    case 'series':
+      return { ...r, input: prune(r.input, union(new Set(), [...r.keys.map((k) => k.expr), ...r.aggregates.flatMap((a) => [...a.call.args, a.fill]), r.axis.expr, r.step, ...(r.from ? [r.from] : []), ...(r.to ? [r.to] : [])])) };
+    // Neither chooses rows by their values: the columns needed above are the ones needed below.
+    case 'sample': return { ...r, input: prune(r.input, union(needed, [r.count])) };
+    case 'serialize': return { ...r, input: prune(r.input, needed) };
     default:
-      // The operator's SQL lists its input's columns itself: all of them stay.
+      // distinct compares whole rows; a shared relation is read by several users, each needing
+      // other columns: all of their input's columns stay.
       return mapInputs(r, (input) => prune(input, 'all'));
   }
 }
