@@ -58,10 +58,12 @@ scalar('extract', ([re, group, x], c) => {
   const g = constant(group, c, 'The capture group of extract');
   const pattern = literalOf(re!);
   const index = Number(g);
-  if (typeof pattern === 'string' && index > captureGroups(pattern).count) {
-    return c.unsupported(`extract of group ${index} from a regular expression with ${captureGroups(pattern).count} group(s)`);
-  }
-  const sql = `regexp_extract(${text(x!, c)}, ${text(re!, c)}, ${index})`;
+  // A group the pattern does not have never takes part in a match: Kusto (on .NET's group
+  // semantics) gives "" for it, as for a group that did not participate, where RE2 would throw.
+  // Sentinel's UniFi parser relies on it (`extract(@'...\s(.+):', 2, Message)`).
+  const sql = typeof pattern === 'string' && index > captureGroups(pattern).count
+    ? `''`
+    : `regexp_extract(${text(x!, c)}, ${text(re!, c)}, ${index})`;
   if (c.resultType === 'string') return sql;
   // No match (or an empty capture) converts as null.
   return c.convert({ sql: `nullif(${sql}, '')`, type: 'string', scalar: { kind: 'column', name: '', type: 'string' } }, c.resultType);
