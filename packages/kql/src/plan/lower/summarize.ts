@@ -2,7 +2,7 @@
 // (`summarize x = 100.0 * countif(ok) / count()`): they are collected as columns of one
 // aggregate relation and the expression is computed over them by a projection.
 import { aggregateFunction } from '../../functions/catalog.ts';
-import { kindOf, listOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import { kindOf, listOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import type { KqlColumn } from '../../types.ts';
 import type { Lowerer } from '../lower.ts';
 import { col, lit, type AggregateCall, type Named, type Relation, type Scalar } from '../nodes.ts';
@@ -28,7 +28,7 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
     }
     // arg_max(x, *) and friends produce several columns.
     if (kindOf(body) === 'FunctionCallExpression' && /^arg_(max|min)$/.test(String(body.Name.SimpleName))) {
-      const produced = argExtreme(lx, body, input, scope, columns, next, keys, aggregates);
+      const produced = argExtreme(lx, body, input, scope, columns, next, byExprs, aggregates);
       outputs.push(...produced);
       next += produced.length;
       needsProject = true;
@@ -46,6 +46,8 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
       needsProject = true;
     }
   }
+  // Every column the analyser expects must have its value: a shorter list would shift them.
+  if (outputs.length !== columns.length) return fail(op, 'A summarize whose columns the compiler cannot match to the analyser\'s');
   const aggColumns: KqlColumn[] = [
     ...keys.map((k) => columns.find((c) => c.name === k.name)!),
     ...aggregates.map((a) => ({ name: a.name, type: a.call.type })),
@@ -56,20 +58,21 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
 }
 
 /** arg_max(by, *) or arg_max(by, a, b): the row's other columns at the extreme of `by`. */
-function argExtreme(lx: Lowerer, body: KNode, input: Relation, scope: Scope, columns: KqlColumn[], at: number, keys: Named[], aggregates: Collected): Named[] {
+function argExtreme(lx: Lowerer, body: KNode, input: Relation, scope: Scope, columns: KqlColumn[], at: number, byNodes: KNode[], aggregates: Collected): Named[] {
   const fn = String(body.Name.SimpleName);
   const [byNode, ...rest] = listOf(body.ArgumentList.Expressions);
   const by = lx.scalar(byNode, scope, input);
-  const taken: { name: string; expr: Scalar }[] = [];
-  const keyNames = new Set(keys.map((k) => k.name));
+  const taken: { name: string; expr: Scalar; star?: true }[] = [];
+  const keyColumns = keyReferences(byNodes);
   const byName = columns[at]?.name ?? fail(body, `${fn} naming`);
   taken.push({ name: byName, expr: by });
-  // `*` adds the other columns: not the keys, and not the column `by` reads (named apart when renamed).
+  // `*` adds the other columns: not those a key is (see keyReferences), and not the column `by`
+  // reads (named apart when renamed).
   const byColumn = by.kind === 'column' ? by.name : undefined;
   for (const r of rest) {
     if (kindOf(r) === 'StarExpression') {
       for (const c of input.columns) {
-        if (!keyNames.has(c.name) && c.name !== byColumn && !taken.some((t) => t.name === c.name)) taken.push({ name: c.name, expr: col(c.name, c.type) });
+        if (!keyColumns.has(c.name) && c.name !== byColumn && !taken.some((t) => t.name === c.name)) taken.push({ name: c.name, expr: col(c.name, c.type), star: true });
       }
     } else {
       const n = lx.named(r, scope, input);
@@ -80,10 +83,39 @@ function argExtreme(lx: Lowerer, body: KNode, input: Relation, scope: Scope, col
   const out: Named[] = [];
   taken.forEach((t, i) => {
     const column = columns[at + i] ?? fail(body, `${fn} with more outputs than the analyser expects`);
+    // A column `*` brings keeps its name, or gets a number when a key took it (D -> D1). Any
+    // other name means the two lists do not line up: refuse rather than shift values.
+    const renamed = column.name.startsWith(t.name) && /^\d+$/.test(column.name.slice(t.name.length));
+    if (t.star === true && column.name !== t.name && !renamed) {
+      fail(body, `${fn}(..., *) whose columns the compiler cannot match to the analyser's`);
+    }
     const name = `__${fn}_${aggregates.length}`;
     aggregates.push({ name, call: { fn: fn === 'arg_max' ? 'arg_max' : 'arg_min', args: [t.expr, by], type: column.type } });
     out.push({ name: column.name, expr: col(name, column.type) });
   });
+  return out;
+}
+
+const CONVERSIONS = new Set(['tostring', 'tolong', 'toint', 'todouble', 'toreal', 'tobool', 'toboolean', 'todatetime', 'totimespan', 'toguid', 'todecimal']);
+
+/**
+ * The input columns the by-keys are, which `*` leaves out (as the analyser does, checked case by
+ * case): a key that names a column (`by A`, `by Foo = A`), or converts one to its own type
+ * (`tostring(D)` of a string D). Any other key (`tostring(C)` of a dynamic, `bin(X, 1h)`,
+ * `tolower(D)`) leaves the column in, renamed when the key took its name.
+ */
+function keyReferences(byNodes: KNode[]): Set<string> {
+  const out = new Set<string>();
+  for (const node of byNodes) {
+    let e = kindOf(node) === 'SimpleNamedExpression' ? node.Expression : node;
+    if (kindOf(e) === 'FunctionCallExpression' && CONVERSIONS.has(String(e.Name.SimpleName).toLowerCase())) {
+      const args = listOf(e.ArgumentList.Expressions);
+      const arg = args.length === 1 ? args[0] : undefined;
+      if (arg === undefined || kindOf(arg) !== 'NameReference' || typeOf(arg) !== typeOf(e)) continue;
+      e = arg;
+    }
+    if (kindOf(e) === 'NameReference' && symbolKindOf(e.ReferencedSymbol) === 'Column') out.add(String(e.SimpleName));
+  }
   return out;
 }
 
