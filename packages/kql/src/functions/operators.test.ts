@@ -22,6 +22,13 @@ test('in: literal and computed arrays, text against numbers, case-insensitive in
   assert.deepEqual(await rows('datatable(n:long)[1, 2] | project n in ("1", 5), n in (dynamic([2, "x"])), n !in (1)'), [[true, false, false], [false, true, true]]);
 });
 
+test('in over a subquery whose column is dynamic: the lists are flattened (make_list then in)', async () => {
+  const q = 'let seen = datatable(u:string)["Mozilla/5.0 (X)", "curl/8"] | summarize make_list(u); '
+    + 'let nested = print d = dynamic([["a", ["b"]], "c"]); '
+    + 'datatable(s:string)["curl/8", "wget", "B", "a"] | project s in (seen), s !in (seen), s in~ (nested), s in (nested)';
+  assert.deepEqual(await rows(q), [[true, false, false, false], [false, true, false, false], [false, true, true, false], [false, true, true, true]]);
+});
+
 test('between takes a datetime range given as a timespan', async () => {
   assert.deepEqual(await values('datetime(2024-01-01 10:00) between (datetime(2024-01-01) .. 12h)', '5 !between (1 .. 4)'), [true, true]);
 });

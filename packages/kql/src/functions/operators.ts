@@ -182,7 +182,20 @@ function scalarNegatable(name: string, args: SqlArg[], c: SqlContext): string {
 /** `x in (a, b)` / `in~` / `!in` / `!in~`; a subquery argument means `in (T | project c)`. */
 function inList([x, ...items]: SqlArg[], c: SqlContext, caseInsensitive: boolean): string {
   if (items.length === 1 && items[0]!.scalar.kind === 'subquery') {
-    const sub = items[0]!.sql;
+    let sub = items[0]!.sql;
+    if (items[0]!.type === 'dynamic') {
+      // A dynamic column (`summarize make_list(x)`, then `y in (that)`): arrays are flattened, as
+      // Kusto flattens nested arrays in an `in` list (four levels deep here; deeper arrays
+      // compare as their JSON text), and values compare as text.
+      let from = `(${sub}) AS __s0(__v0)`;
+      for (let i = 1; i <= 4; i++) {
+        const v = `__v${i - 1}`;
+        from = `(SELECT unnest(CASE WHEN json_type(${v}) = 'ARRAY' THEN CAST(${v} AS JSON[]) ELSE [${v}] END) AS __v${i} FROM ${from}) AS __s${i}`;
+      }
+      sub = `SELECT json_extract_string(__v4, '$') FROM ${from}`;
+      const left = caseInsensitive ? `lower(${asString(x!, c)})` : asString(x!, c);
+      return caseInsensitive ? `(${left} IN (SELECT lower(v) FROM (${sub}) AS s(v)))` : `(${left} IN (${sub}))`;
+    }
     const left = caseInsensitive ? `lower(${asString(x!, c)})` : x!.sql;
     return caseInsensitive ? `(${left} IN (SELECT lower(CAST(v AS VARCHAR)) FROM (${sub}) AS s(v)))` : `(${left} IN (${sub}))`;
   }
