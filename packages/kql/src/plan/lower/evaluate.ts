@@ -109,13 +109,26 @@ function nearest(text: string, what: string, near: number): number | undefined {
 const quoted = (name: string) => `['${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
 
 function bagUnpack(lx: Lowerer, input: Relation, op: KNode, args: KNode[], scope: Scope): Relation {
-  const bag = lx.scalar(args[0], scope, input);
-  if (bag.type !== 'dynamic') return fail(args[0], `bag_unpack of a ${bag.type} value`);
-  let prefix = '';
-  if (args[1] !== undefined) {
-    const p = lx.scalar(args[1], scope, undefined);
-    if (p.kind !== 'literal' || typeof p.value !== 'string') return fail(args[1], 'A computed bag_unpack prefix');
-    prefix = p.value;
+  // bag_unpack(bag [, prefix | columnsConflict=...]): the prefix also by name (OutputColumnPrefix).
+  // (The analyser accepts two arguments, so ignoredProperties never reaches here.)
+  const positional = args.filter((a) => kindOf(a) !== 'SimpleNamedExpression');
+  const named = new Map(args.filter((a) => kindOf(a) === 'SimpleNamedExpression').map((a) => [String(a.Name.SimpleName).toLowerCase(), a.Expression as KNode]));
+  const bag = lx.scalar(positional[0], scope, input);
+  if (bag.type !== 'dynamic') return fail(positional[0], `bag_unpack of a ${bag.type} value`);
+  const constantText = (node: KNode, what: string): string => {
+    const v = lx.scalar(node, scope, undefined);
+    if (v.kind !== 'literal' || typeof v.value !== 'string') return fail(node, `A computed bag_unpack ${what}`);
+    return v.value;
+  };
+  const prefixNode = positional[1] ?? named.get('outputcolumnprefix');
+  const prefix = prefixNode !== undefined ? constantText(prefixNode, 'prefix') : '';
+  const conflictNode = named.get('columnsconflict');
+  const conflict = conflictNode !== undefined ? constantText(conflictNode, 'columnsConflict') : 'error';
+  if (!['error', 'replace_source', 'keep_source'].includes(conflict)) {
+    return fail(conflictNode!, `columnsConflict='${conflict}'`, "Use 'error', 'replace_source' or 'keep_source'.");
+  }
+  for (const [key, node] of named) {
+    if (!['outputcolumnprefix', 'columnsconflict'].includes(key)) return fail(node, `The bag_unpack argument '${key}'`);
   }
   const bagColumn = bag.kind === 'column' ? bag.name : undefined;
   const kept = input.columns.filter((c) => c.name !== bagColumn);
@@ -145,18 +158,28 @@ function bagUnpack(lx: Lowerer, input: Relation, op: KNode, args: KNode[], scope
         if (kind !== 'NULL') kinds.get(key)!.add(kind);
       }
       const taken = new Set(kept.map((c) => c.name));
-      const columns = [...kinds.keys()].sort().map((key) => {
+      const columns = [...kinds.keys()].sort().flatMap((key) => {
         const column = prefix + key;
-        if (taken.has(column)) semantic(op.FunctionCall, 'VQ041', `bag_unpack: the key '${key}' is also a column of the input.`, 'Give a prefix: bag_unpack(column, "prefix_").');
-        return `${quoted(column)}:${typeOfKinds(kinds.get(key)!)}`;
+        if (taken.has(column)) {
+          // keep_source: the input's column stays and the key is left out; replace_source: the
+          // key's values take the column's place (listed in the schema, it keeps its position).
+          if (conflict === 'keep_source') return [];
+          if (conflict === 'error') {
+            semantic(op.FunctionCall, 'VQ041', `bag_unpack: the key '${key}' is also a column of the input.`, "Give a prefix: bag_unpack(column, \"prefix_\"), or columnsConflict='replace_source' or 'keep_source'.");
+          }
+        }
+        return [`${quoted(column)}:${typeOfKinds(kinds.get(key)!)}`];
       });
       return ` : (*${columns.map((c) => `, ${c}`).join('')})`;
     });
   }
   // With a schema: input columns stay; every other column is the bag's key (after the prefix).
+  // replace_source: an input column the schema names itself is the key's.
+  const listed = new Set<string>();
+  op.Schema.WalkElements((x: KNode) => { if (kindOf(x) === 'NameAndTypeDeclaration') listed.add(String(x.Name.SimpleName)); });
   const columns = outputOf(op);
   const exprs: Named[] = columns.map((c) => {
-    const from = kept.find((k) => k.name === c.name);
+    const from = conflict === 'replace_source' && listed.has(c.name) ? undefined : kept.find((k) => k.name === c.name);
     if (from !== undefined) return { name: c.name, expr: from.type === c.type ? col(from.name, from.type) : call('convert', c.type, col(from.name, from.type)) };
     if (!c.name.startsWith(prefix)) return fail(op.Schema, `The column '${c.name}', which does not start with the prefix '${prefix}'`);
     const value = call('dyn_path', 'dynamic', bag, lit(`$.${JSON.stringify(c.name.slice(prefix.length))}`, 'string'));
