@@ -36,6 +36,11 @@ const ConfigSchema = z
     queryTimeoutSeconds: z.number().int().positive(),
     /** The most a request may ask for with `Prefer: wait=N` (Log Analytics: 10 minutes). */
     queryMaxTimeoutSeconds: z.number().int().positive(),
+    /**
+     * The directory KQL's externaldata reads (files by relative path; an http(s) address from its
+     * mirror `<host>/<path>` there). Nothing is ever fetched from the network. Unset: externaldata is refused.
+     */
+    externalDataDirectory: z.string().min(1).optional(),
   })
   .strict();
 
@@ -70,6 +75,7 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (env.VIGIL_QUERY_MAX_BYTES) out.queryMaxBytes = parseIntegerVariable('VIGIL_QUERY_MAX_BYTES', env.VIGIL_QUERY_MAX_BYTES);
   if (env.VIGIL_QUERY_TIMEOUT_SECONDS) out.queryTimeoutSeconds = parseIntegerVariable('VIGIL_QUERY_TIMEOUT_SECONDS', env.VIGIL_QUERY_TIMEOUT_SECONDS);
   if (env.VIGIL_QUERY_MAX_TIMEOUT_SECONDS) out.queryMaxTimeoutSeconds = parseIntegerVariable('VIGIL_QUERY_MAX_TIMEOUT_SECONDS', env.VIGIL_QUERY_MAX_TIMEOUT_SECONDS);
+  if (env.VIGIL_EXTERNAL_DATA_DIR) out.externalDataDirectory = env.VIGIL_EXTERNAL_DATA_DIR;
   if (env.VIGIL_TLS_CERT || env.VIGIL_TLS_KEY) {
     out.tls = {};
     if (env.VIGIL_TLS_CERT) out.tls.certFile = env.VIGIL_TLS_CERT;
@@ -120,12 +126,13 @@ export function resolveConfig(...sources: ConfigOverrides[]): VigilConfig {
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ConfigError(`Invalid configuration: ${problems}. Valid settings are dataDir, host, port, publicUrl, tls.certFile, tls.keyFile, logLevel, maxBodyBytes, tokenLifetimeSeconds, queryMaxRows, queryMaxBytes, queryTimeoutSeconds, queryMaxTimeoutSeconds.`);
+    throw new ConfigError(`Invalid configuration: ${problems}. Valid settings are dataDir, host, port, publicUrl, tls.certFile, tls.keyFile, logLevel, maxBodyBytes, tokenLifetimeSeconds, queryMaxRows, queryMaxBytes, queryTimeoutSeconds, queryMaxTimeoutSeconds, externalDataDirectory.`);
   }
   const config = result.data;
   if (config.queryTimeoutSeconds > config.queryMaxTimeoutSeconds) {
     throw new ConfigError(`Invalid configuration: queryTimeoutSeconds (${config.queryTimeoutSeconds}) is above queryMaxTimeoutSeconds (${config.queryMaxTimeoutSeconds}); the default time limit cannot exceed the most a request may ask for.`);
   }
   config.dataDir = resolve(config.dataDir);
+  if (config.externalDataDirectory !== undefined) config.externalDataDirectory = resolve(config.externalDataDirectory);
   return config;
 }

@@ -48,7 +48,9 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   const { db, close: closeDb } = await openDatabase(config.dataDir);
   const tls = await loadTlsMaterial(config);
   const now = options.now ?? (() => new Date());
-  const logStore = new WorkerLogStore(config.dataDir);
+  // The one directory SQL may read files from besides the data: externaldata's (the store's
+  // lock-down keeps every other path out).
+  const logStore = new WorkerLogStore(config.dataDir, config.externalDataDirectory !== undefined ? { allowedDirectories: [config.externalDataDirectory] } : {});
   const catalog = new TableCatalog(db);
   const ingestor = new Ingestor(logStore, db, log, now, options.ingest ?? DEFAULT_INGEST_OPTIONS);
   const services: Services = {

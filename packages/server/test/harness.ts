@@ -46,7 +46,7 @@ export interface TestServerOptions {
   now?: () => Date;
   maxBodyBytes?: number;
   /** More settings (query limits...). */
-  config?: Partial<Pick<Parameters<typeof resolveConfig>[0], 'queryMaxRows' | 'queryMaxBytes' | 'queryTimeoutSeconds' | 'queryMaxTimeoutSeconds'>>;
+  config?: Partial<Pick<Parameters<typeof resolveConfig>[0], 'queryMaxRows' | 'queryMaxBytes' | 'queryTimeoutSeconds' | 'queryMaxTimeoutSeconds' | 'externalDataDirectory'>>;
   /** A stand-in for the KQL compiler. */
   compileQuery?: CompileQuery;
 }

@@ -3,10 +3,11 @@
 // window functions rely on (checked on enough rows for the engine to work in parallel).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KqlError } from '../index.ts';
+import { mirroredPath } from './lower/sources.ts';
 import { GOLDEN_NOW, goldenEngine } from '../../test/queries/fixture.ts';
 
 async function run(kql: string, overrides: Parameters<Awaited<ReturnType<typeof goldenEngine>>['run']>[1] = {}) {
@@ -113,7 +114,15 @@ test('externaldata reads files of the allowed directory only', async () => {
   const q = (path: string) => `externaldata (Indicator:string, Score:long) [@"${path}"] with (format="csv", ignoreFirstRecord=true)`;
   const r = await run(`${q('iocs.csv')} | where Score > 50`, { externalData: { directory: dir } });
   assert.deepEqual(r.rows, [['203.0.113.7', 90]]);
-  await refused(q('https://example.com/iocs.csv'), 'VQ030', '@"https://example.com/iocs.csv"', 'semantic', { externalData: { directory: dir } });
+  // A URL is read from the directory's mirror of it (host/path, decoded), never fetched.
+  mkdirSync(join(dir, 'feeds.example.com', 'Sample Data'), { recursive: true });
+  writeFileSync(join(dir, 'feeds.example.com', 'Sample Data', 'iocs.csv'), 'Indicator,Score\n192.0.2.9,75\n');
+  const mirrored = await run(`${q('https://feeds.example.com/Sample%20Data/iocs.csv?raw=true')} | where Score > 50`, { externalData: { directory: dir } });
+  assert.deepEqual(mirrored.rows, [['192.0.2.9', 75]]);
+  await assert.rejects(run(q('https://feeds.example.com/missing.csv'), { externalData: { directory: dir } }), /missing\.csv/, 'an address not mirrored fails when run, naming the file');
+  assert.equal(mirroredPath('https://example.com/../../../etc/passwd'), 'example.com/etc/passwd', 'dot segments stay under the host');
+  await refused(q('ftp://example.com/iocs.csv'), 'VQ030', '@"ftp://example.com/iocs.csv"', 'semantic', { externalData: { directory: dir } });
+  await refused(q('https://example.com/iocs.csv'), 'VQ001', '@"https://example.com/iocs.csv"');
   await refused(q('../etc/passwd'), 'VQ031', '@"../etc/passwd"', 'semantic', { externalData: { directory: dir } });
   await refused(q('/etc/passwd'), 'VQ031', '@"/etc/passwd"', 'semantic', { externalData: { directory: dir } });
   await refused(q('iocs.csv'), 'VQ001', '@"iocs.csv"');

@@ -61,6 +61,7 @@ export async function runLogQuery(services: Services, q: LogQuery): Promise<LogQ
     additional: await Promise.all(additional.map((w) => services.schemas.get(w))),
     now,
     catalogOf: workspaceCatalog,
+    ...(services.config.externalDataDirectory !== undefined ? { externalData: { directory: services.config.externalDataDirectory } } : {}),
     resolveWorkspace: async (reference: string): Promise<WorkspaceDef | undefined> => {
       const r = await resolveReadableWorkspace(ctx, q.caller, reference);
       if (r.kind === 'ambiguous') throw ambiguousWorkspace(reference, r.count, 'workspace() in the query');
@@ -108,7 +109,7 @@ export async function runLogQuery(services: Services, q: LogQuery): Promise<LogQ
       queryId: q.queryId,
     });
   } catch (error) {
-    throw storeError(error, q.prefer.waitSeconds);
+    throw storeError(error, q.prefer.waitSeconds, services.config.externalDataDirectory);
   }
   if (answer.columns.length !== compiled.columns.length) {
     services.log.error({ query: q.query, sql: compiled.sql, expected: compiled.columns, got: answer.columns }, 'the engine returned other columns than the compiler declared');
@@ -126,15 +127,22 @@ export async function runLogQuery(services: Services, q: LogQuery): Promise<LogQ
   return { body, headers: q.prefer.applied === undefined ? {} : { 'preference-applied': q.prefer.applied } };
 }
 
-function storeError(error: unknown, waitSeconds: number): unknown {
+function storeError(error: unknown, waitSeconds: number, externalDirectory: string | undefined): unknown {
   const name = (error as Error | undefined)?.name;
   if (name === 'QueryTimeout') {
     return new QueryError('GatewayTimeout', `The query did not finish within its time limit of ${waitSeconds} seconds and was stopped. Narrow it (a shorter timespan, a filter early in the query) or ask for more time with the header 'Prefer: wait=<seconds>'.`,
       { code: 'QueryTimeout', message: `timed out after ${waitSeconds} s` });
   }
   if (name === 'QueryCancelled' || error instanceof ApiError) return error;
-  // The engine refused the statement at run time (a conversion that fails on some row, for example).
   const message = (error as Error | undefined)?.message ?? String(error);
+  // externaldata naming a file the directory does not hold: said without the server's paths.
+  const missing = externalDirectory !== undefined ? /No files found that match the pattern "([^"]+)"/.exec(message) : null;
+  if (missing !== null && missing[1]!.startsWith(`${externalDirectory}/`)) {
+    const file = missing[1]!.slice(externalDirectory!.length + 1);
+    return new QueryError('BadArgumentError', `externaldata: the external data directory holds no file ${file}. An address is read from its mirror there (<host>/<path>); ask an administrator to place the file.`,
+      { code: 'ExternalDataNotFound', message: `no file ${file}` }, { target: 'query', cause: error });
+  }
+  // The engine refused the statement at run time (a conversion that fails on some row, for example).
   return new QueryError('BadArgumentError', `The query failed while running: ${message}`, { code: 'EngineError', message }, { target: 'query', cause: error });
 }
 

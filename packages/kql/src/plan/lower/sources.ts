@@ -111,7 +111,10 @@ const FORMATS: Record<string, 'csv' | 'tsv' | 'json'> = { csv: 'csv', tsv: 'tsv'
 
 /**
  * externaldata reads files of the administrator's directory only: a relative path (or an
- * absolute one inside it) that stays inside once normalised. URLs and anything else are refused.
+ * absolute one inside it) that stays inside once normalised. A URL is never fetched: it is read
+ * from the directory's mirror of it, `<directory>/<host>/<path>` (percent-decoded, without the
+ * query string), where an administrator places the feeds the rules name (threat-intelligence
+ * lists and the like), so that Sentinel's rules run unchanged on a machine without internet.
  * The check is lexical (no I/O here): the directory must not hold links leading out of it.
  */
 export function lowerExternalData(lx: Lowerer, expr: KNode): Relation {
@@ -128,12 +131,18 @@ export function lowerExternalData(lx: Lowerer, expr: KNode): Relation {
   const uris = listOf(expr.URIs);
   const inputs: Relation[] = uris.map((u: KNode) => {
     const raw = String(u.LiteralValue ?? '');
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) || /^(https?|ftp|abfss?|wasbs?):/i.test(raw)) {
-      return semantic(u, 'VQ030', 'externaldata cannot read from the network.', 'Ask an administrator to place the file in the external data directory, and give its path relative to it.');
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(raw) && !/^[a-z]:[\\/]/i.test(raw) ? mirroredPath(raw) : undefined;
+    if (url === null) {
+      return semantic(u, 'VQ030', `externaldata cannot read '${raw}': only http(s) addresses are mirrored, and nothing is read from the network.`,
+        'Ask an administrator to place the file in the external data directory, and give its path relative to it.');
     }
-    if (directory === undefined) return fail(u, 'externaldata', 'An administrator has not configured an external data directory.');
+    if (directory === undefined) {
+      return fail(u, 'externaldata', url !== undefined
+        ? `An administrator has not configured an external data directory; with one, this address is read from its file ${url}.`
+        : 'An administrator has not configured an external data directory.');
+    }
     const root = posix.resolve(directory);
-    const target = posix.resolve(root, raw.replace(/\\/g, '/'));
+    const target = posix.resolve(root, url ?? raw.replace(/\\/g, '/'));
     const rel = posix.relative(root, target);
     if (raw.includes('\0') || rel === '' || rel.startsWith('..') || posix.isAbsolute(rel)) {
       return semantic(u, 'VQ031', `The path '${raw}' is outside the external data directory.`, 'Give a path inside the external data directory.');
@@ -143,4 +152,26 @@ export function lowerExternalData(lx: Lowerer, expr: KNode): Relation {
   if (inputs.length === 0) return fail(expr, 'externaldata without a file');
   if (inputs.length === 1) return inputs[0]!;
   return { kind: 'union', inputs, mapping: inputs.map(() => columns.map((c) => c.name)), columns };
+}
+
+/**
+ * Where a URL's mirror lives under the external data directory, relative to it: `host/path`,
+ * percent-decoded, without query string or fragment; null for what is not an http(s) address.
+ */
+export function mirroredPath(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  // Relative to the directory; `..` segments are caught by the caller's containment check.
+  return `${url.hostname}${path}`;
 }
