@@ -60,3 +60,7 @@ test('code points and bytes', async () => {
   assert.deepEqual(await values('unicode_codepoints_from_string("Kö")', 'unicode_codepoints_to_string(75, 117)', 'unicode_codepoints_to_string(dynamic([75, 117]), 115)', 'make_string(75)', 'to_utf8("€")', 'isascii("abc")', 'isascii("é")'),
     [[75, 246], 'Ku', 'Kus', 'K', [226, 130, 172], true, false]);
 });
+
+test('a named argument of a function of repeatable parameters is a label only (strcat(a, Status = b))', async () => {
+  assert.deepEqual(await values('strcat("a", ";", Status = "b")', 'case(success = true, "Success", "Failure")'), ['a;b', 'Success']);
+});

@@ -93,16 +93,20 @@ export function uniqueColumns(columns: KqlColumn[]): KqlColumn[] {
 
 /**
  * A built-in call's arguments in parameter order: named ones (make_set(x, MaxSize=8)) placed by
- * the signature the analyser chose. A gap before a named argument is refused.
+ * the signature the analyser chose. A gap before a named argument is refused. In a function of
+ * repeatable parameters (strcat, case, coalesce...) a name no parameter has is only a label: the
+ * analyser binds `strcat(a, Status = b)` as `strcat(a, b)`, and Sentinel's parsers rely on it.
  */
 export function argumentsOf(call: KNode): KNode[] {
   const args = listOf(call.ArgumentList?.Expressions);
   if (!args.some((a) => kindOf(a) === 'SimpleNamedExpression')) return args;
-  const parameters = arrayOf(call.ReferencedSignature?.Parameters).map((p: KNode) => String(p.Name).toLowerCase());
+  const signature = call.ReferencedSignature;
+  const parameters = arrayOf(signature?.Parameters).map((p: KNode) => String(p.Name).toLowerCase());
   const out: KNode[] = [];
   for (const a of args) {
     if (kindOf(a) !== 'SimpleNamedExpression') { out.push(a); continue; }
     const at = parameters.indexOf(String(a.Name.SimpleName).toLowerCase());
+    if (at < 0 && signature?.HasRepeatableParameters === true) { out.push(a.Expression); continue; }
     if (at < 0) return fail(a, `The argument '${String(a.Name.SimpleName)}'`);
     if (at > out.length) return fail(a, 'A named argument after omitted ones');
     out[at] = a.Expression;
