@@ -52,3 +52,21 @@ window('row_index', (_args, over) => `CAST(row_number()${over()} AS BIGINT)`);
 window('changed', ([x], over) => `(${x!.sql} IS DISTINCT FROM lag(${x!.sql})${over()} OR row_number()${over()} = 1)`);
 /** Internal: the latest `i` among rows so far with `p` true (the first row of a run, for row_rank_min). */
 window('running_last_where', ([p, i], over) => `max(CASE WHEN ${p!.sql} THEN ${i!.sql} END)${over(RUNNING)}`);
+
+const plusTicks = (ts: string, ticks: string) => `(${ts} + to_microseconds(CAST((${ticks}) // 10 AS BIGINT)))`;
+/**
+ * Internal (row_window_session): whether a row starts a segment: the first row, a null value or
+ * one after a null, a value at or past the previous one plus `neighbors`, or `restart` true.
+ */
+window('session_break', ([x, neighbors, restart], over) => {
+  const previous = `lag(${x!.sql})${over()}`;
+  return `(${previous} IS NULL OR ${x!.sql} IS NULL OR ${x!.sql} >= ${plusTicks(previous, neighbors!.sql)}${restart !== undefined ? ` OR coalesce(${restart.sql}, FALSE)` : ''})`;
+});
+/**
+ * Internal (row_window_session): the session start of the row within its segment: from the
+ * segment's first value, a value at or past the current start plus `fromFirst` starts anew.
+ * Sequential by nature, so each row folds the segment's values so far (quadratic in a
+ * segment's length; segments end at every gap of MaxDistanceBetweenNeighbors).
+ */
+window('session_start', ([x, fromFirst], over) =>
+  `list_reduce(list(${x!.sql})${over(RUNNING)}, lambda acc, v: CASE WHEN v >= ${plusTicks('acc', fromFirst!.sql)} THEN v ELSE acc END)`);

@@ -41,7 +41,7 @@ test('serialize, sort, top and range make rows serialized; where, extend and tak
 test('window functions in operators that cannot hold them are refused', async () => {
   await refused('SecurityEvent | sort by TimeGenerated asc | summarize x = max(prev(EventID))', 'VQ001', 'prev(EventID)');
   await refused('SecurityEvent | sort by TimeGenerated asc | sort by prev(EventID)', 'VQ001', 'prev(EventID)');
-  await refused('SecurityEvent | sort by TimeGenerated asc | extend s = row_window_session(TimeGenerated, 1h, 5m)', 'VQ001', 'row_window_session(TimeGenerated, 1h, 5m)');
+  await refused('SecurityEvent | sort by TimeGenerated asc | summarize x = max(row_window_session(TimeGenerated, 1h, 5m))', 'VQ001', 'row_window_session(TimeGenerated, 1h, 5m)');
 });
 
 test('prev() reads the row before in the order the result shows, over many rows and threads', async () => {
@@ -157,4 +157,28 @@ test('an error inside a function body is reported at the call', async () => {
   // Without discovery (bag_unpack inside a local function is discovered when it is given).
   await refused('let f = () { AuditLogs | evaluate bag_unpack(AdditionalDetails) }; f()', 'VQ040', 'f()', 'unsupported');
   await refused('let g = (n:long) { SecurityEvent | summarize c = count() by Account | extend p = prev(c) | where c > n };\ng(1)', 'VQ013', 'g(1)', 'semantic');
+});
+
+test('row_window_session: neighbours, distance from the first, restart and nulls start sessions', async () => {
+  // Every 4 minutes for 2 hours (31 rows), one gap of 10 minutes, one null, one restart.
+  const r = await run(`range i from 0 to 30 step 1
+    | extend t = iff(i == 20, datetime(null), datetime(2024-01-01) + i * 4m + iff(i >= 10, 6m, 0m))
+    | extend who = iff(i >= 25, "b", "a")
+    | serialize s = row_window_session(t, 1h, 5m, who != prev(who))
+    | project i, minutes = datetime_diff('minute', s, datetime(2024-01-01))`);
+  const starts = new Map<number, number | null>();
+  for (const [i, m] of r.rows as [number, number | null][]) starts.set(Number(i), m === null ? null : Number(m));
+  assert.equal(starts.get(0), 0);
+  assert.equal(starts.get(9), 0, 'neighbours 4 minutes apart stay in the session');
+  assert.equal(starts.get(10), 46, 'a 10 minute gap starts a session');
+  assert.equal(starts.get(19), 46);
+  assert.equal(starts.get(20), null, 'a null value has no session');
+  assert.equal(starts.get(21), 90, 'the value after a null starts one');
+  assert.equal(starts.get(24), 90);
+  assert.equal(starts.get(25), 106, 'restart');
+  assert.equal(starts.get(30), 106);
+  const long = await run(`range i from 0 to 35 step 1 | extend t = datetime(2024-01-01) + i * 4m
+    | serialize s = row_window_session(t, 1h, 5m) | summarize by s | order by s asc`);
+  assert.deepEqual(long.rows.map(([s]) => String(s)), ['2024-01-01T00:00:00.000Z', '2024-01-01T01:00:00.000Z', '2024-01-01T02:00:00.000Z'],
+    'a session reaching an hour from its first value ends there (at or past 1h)');
 });

@@ -6,6 +6,5 @@ export const DEEP: Record<string, string> = {
   series_periods_detect: 'Period detection is not reproduced exactly here.', series_periods_validate: 'Period detection is not reproduced exactly here.',
   series_fit_2lines: 'Use series_fit_line().', series_fit_2lines_dynamic: 'Use series_fit_line_dynamic().', series_fit_poly: 'Use series_fit_line().',
   series_fir: 'Filters over series are not implemented.', series_iir: 'Filters over series are not implemented.', series_seasonal: ANOMALIES,
-  row_window_session: 'Sessions depend on the previous session\'s start (a recursion): group with prev() and row_cumsum() instead.',
 };
 

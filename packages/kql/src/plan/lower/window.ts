@@ -1,4 +1,5 @@
-// Window functions (prev, next, row_number, row_cumsum, row_rank_dense, row_rank_min) over a
+// Window functions (prev, next, row_number, row_cumsum, row_rank_dense, row_rank_min,
+// row_window_session) over a
 // serialized row set. SQL cannot nest window functions, nor use them in WHERE: what a call needs
 // computed first (restart groups, changes of value) is hoisted into helper columns of projections
 // placed before the operator (levels, computed in order), which the operator's output drops.
@@ -10,7 +11,7 @@ import { fail, semantic, typeOf } from './context.ts';
 import { isSerialized } from './order.ts';
 
 /** Window functions of KQL; the catalogue (functions/window.ts) has their SQL or their parts. */
-export const WINDOW_FUNCTIONS = new Set(['prev', 'next', 'row_number', 'row_cumsum', 'row_rank_dense', 'row_rank_min']);
+export const WINDOW_FUNCTIONS = new Set(['prev', 'next', 'row_number', 'row_cumsum', 'row_rank_dense', 'row_rank_min', 'row_window_session']);
 
 const over = (fn: string, args: Scalar[], type: KqlType, extra: Partial<Extract<Scalar, { kind: 'window' }>> = {}): Scalar =>
   ({ kind: 'window', fn, args, type, order: [], ...extra });
@@ -75,6 +76,19 @@ export function lowerWindowCall(lx: Lowerer, node: KNode, fn: string, args: Scal
       const changed = helpers.add(0, over('changed', [args[0]!], 'bool'));
       const index = helpers.add(0, over('row_index', [], 'long'));
       return over('running_last_where', [changed, index], type);
+    }
+    case 'row_window_session': {
+      // A session starts at the first row, after a null, where the value reaches the previous
+      // value plus MaxDistanceBetweenNeighbors, where Restart is true, or where it reaches the
+      // session's start plus MaxDistanceFromFirst. All but the last are row-local: they cut the
+      // rows into segments; within one, the starts follow greedily from the first value.
+      const [x, fromFirst, neighbors, restart] = args;
+      const value = helpers.add(0, x!);
+      const restarts = restart !== undefined ? [helpers.add(0, restart)] : [];
+      const index = helpers.position ??= helpers.add(0, over('row_index', [], 'long'));
+      const breaks = helpers.add(1, over('session_break', [value, neighbors!, ...restarts], 'bool'));
+      const segment = helpers.add(2, over('running_countif', [breaks], 'long'));
+      return over('session_start', [value, fromFirst!], type, { partition: [segment], order: [{ expr: index, descending: false, nullsFirst: false }] });
     }
     default:
       return fail(node, `${fn}()`);
