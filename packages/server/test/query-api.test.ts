@@ -115,11 +115,11 @@ test('Prefer: statistics and render on request, wait capped, Preference-Applied 
   assert.equal(plain.body.statistics, undefined);
   assert.equal(plain.body.render, undefined);
   assert.equal(plain.headers.get('preference-applied'), null);
-  const res = await query(t, token, workspaceId, { query: 'AppEvents_CL | summarize count() by Computer | render piechart' },
+  const res = await query(t, token, workspaceId, { query: 'AppEvents_CL | summarize count() by Computer | render piechart with (title="Logons by computer", ymin=0, legend=hidden)' },
     { prefer: 'wait=9999,include-statistics=true,include-render=true' });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('preference-applied'), 'wait=600,include-statistics=true,include-render=true');
-  assert.deepEqual(res.body.render, { visualization: 'piechart' });
+  assert.deepEqual(res.body.render, { visualization: 'piechart', title: 'Logons by computer', ymin: 0, legend: 'hidden' });
   const stats = res.body.statistics.query;
   assert.equal(typeof stats.executionTime, 'number');
   assert.match(stats.resourceUsage.cpu['total cpu'], /^\d\d:\d\d:\d\d(\.\d{7})?$/);

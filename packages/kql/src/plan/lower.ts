@@ -87,7 +87,7 @@ const OPERATORS: Record<string, OperatorLowering> = {
   AsOperator: needs((lx, input, op, scope) => lx.bindAs(input, op, scope)),
   RenderOperator: needs((lx, input, op) => {
     const properties: Record<string, unknown> = {};
-    for (const p of listOf(op.WithClause?.Properties)) properties[String(p.Name.SimpleName)] = String(p.Expression.toString()).trim();
+    for (const p of listOf(op.WithClause?.Properties)) properties[String(p.Name.SimpleName)] = renderValue(p.Expression);
     lx.render = { visualization: String(op.ChartType.Text), properties };
     return input;
   }),
@@ -250,5 +250,16 @@ export class Lowerer {
       return { name: String(expr.Name.SimpleName), expr: this.scalar(expr.Expression, scope, row) };
     }
     return { name: implicitName(expr) ?? '', expr: this.scalar(expr, scope, row) };
+  }
+}
+
+/** A render property's value as Log Analytics returns it: literals as values (`title="t"` is t), names and lists as written. */
+function renderValue(e: KNode): unknown {
+  const text = String(e.toString()).trim();
+  switch (kindOf(e)) {
+    case 'StringLiteralExpression': return String(e.LiteralValue);
+    case 'BooleanLiteralExpression': return text.toLowerCase() === 'true';
+    case 'IntLiteralExpression': case 'LongLiteralExpression': case 'RealLiteralExpression': return Number(text);
+    default: return text;
   }
 }
