@@ -182,3 +182,7 @@ test('row_window_session: neighbours, distance from the first, restart and nulls
   assert.deepEqual(long.rows.map(([s]) => String(s)), ['2024-01-01T00:00:00.000Z', '2024-01-01T01:00:00.000Z', '2024-01-01T02:00:00.000Z'],
     'a session reaching an hour from its first value ends there (at or past 1h)');
 });
+
+test('an argument a function refuses when its SQL is written is reported at the call', async () => {
+  await refused('print x = 1\n| extend y = extract_all(@"(\\d)", dynamic([2]), "1")', 'VQ001', 'extract_all(@"(\\d)", dynamic([2]), "1")');
+});

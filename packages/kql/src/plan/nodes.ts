@@ -11,7 +11,8 @@ export type Scalar =
   | { kind: 'column'; name: string; type: KqlType }
   | { kind: 'literal'; value: LiteralValue; type: KqlType }
   /** A function or operator of the catalogue (functions/), by its catalogue name. */
-  | { kind: 'call'; fn: string; args: Scalar[]; type: KqlType }
+  /** `at`: the call's place in the query text, for errors the SQL stage raises about it. */
+  | { kind: 'call'; fn: string; args: Scalar[]; type: KqlType; at?: { start: number; length: number } }
   /**
    * `toscalar(...)`: the first column of the first row of a relation; with `set`, the whole
    * first column (the right side of `in`).

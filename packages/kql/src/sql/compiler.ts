@@ -230,14 +230,14 @@ export class SqlCompiler {
     return this.dialect.convert({ sql, type: from, scalar: { kind: 'column', name: '', type: from } }, to);
   }
 
-  context(resultType: KqlType, what: string): SqlContext {
+  context(resultType: KqlType, what: string, at?: { start: number; length: number }): SqlContext {
     const d = this.dialect;
     return {
       str: (v) => d.str(v),
       sqlType: (t) => d.sqlType(t),
       convert: (arg, type) => (arg.type === type ? arg.sql : d.convert(arg, type)),
       resultType,
-      unsupported: (message, hint) => { throw unsupported(`${message} (in ${what})`, 0, 0, hint); },
+      unsupported: (message, hint) => { throw unsupported(`${message} (in ${what})`, at?.start ?? 0, at?.length ?? 0, hint); },
     };
   }
 
@@ -262,7 +262,7 @@ export class SqlCompiler {
       case 'call': {
         const fn = scalarFunction(s.fn);
         if (fn === undefined) throw internal(`function ${s.fn}`);
-        const sql = fn.sql(this.args(s.args), this.context(s.type, s.fn));
+        const sql = fn.sql(this.args(s.args), this.context(s.type, s.fn, s.at));
         return fn.nullableString === true && s.type === 'string' ? `coalesce(${sql}, '')` : sql;
       }
     }

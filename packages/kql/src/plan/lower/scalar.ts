@@ -2,7 +2,7 @@
 // values are parsed from the token text (see literals.ts); calls must name a function of the
 // catalogue, a window function, or a user function (expanded at the call).
 import { aggregateFunction, isScalarFunction } from '../../functions/catalog.ts';
-import { kindOf, listOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import { kindOf, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import { kqlTypeOf } from '../../syntax/symbols.ts';
 import type { Lowerer } from '../lower.ts';
 import { parseDatetimeLiteral, parseNumberLiteral, parseTimespan } from '../literals.ts';
@@ -174,7 +174,7 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
   if (WINDOW_FUNCTIONS.has(fn)) return lowerWindowCall(lx, node, fn, builtinArgs.map((a) => sub(a)), row);
   if (aggregateFunction(fn) !== undefined) return fail(node, `The aggregate '${fn}' outside summarize`);
   if (!isScalarFunction(fn)) return fail(node, `The function '${fn}'`, DEEP[fn]);
-  return { kind: 'call', fn, args: builtinArgs.map((a) => sub(a)), type: typeOf(node) };
+  return { kind: 'call', fn, args: builtinArgs.map((a) => sub(a)), type: typeOf(node), at: spanOf(node) };
 }
 
 /** Kusto's dynamic literals allow more than JSON (single quotes): strict JSON after quoting fixes only. */
