@@ -1,10 +1,11 @@
 // The pipeline: text -> analysed syntax -> plan -> rewrites -> SQL. Each stage is exported so
 // that `vigil kql explain` can print it.
-import { KqlError } from './diagnostics.ts';
+import { KqlError, type KqlDiagnostic } from './diagnostics.ts';
 import type { CompileEnv, CompiledQuery } from './index.ts';
 import type { Relation } from './plan/nodes.ts';
 import { Lowerer } from './plan/lower.ts';
 import { SchemaDiscovery } from './plan/lower/evaluate.ts';
+import { FuzzyInputsLeftOut, fuzzyInputsToLeaveOut, warningsOf } from './plan/lower/union.ts';
 import { foldConstants } from './plan/rewrites/fold-constants.ts';
 import { pruneScanColumns } from './plan/rewrites/prune-columns.ts';
 import { restrictTimeRange } from './plan/rewrites/time-range.ts';
@@ -42,14 +43,15 @@ export async function analyzeQuery(text: string, env: CompileEnv): Promise<Analy
   return analyze(text, withSystemFunctions(env.home), named);
 }
 
-/** Stage 2: the logical plan, after the named rewrites. */
-export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Relation; render?: CompiledQuery['render'] } {
+/** Stage 2: the logical plan, after the named rewrites, and the lowering's warnings. */
+export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Relation; render?: CompiledQuery['render']; warnings: KqlDiagnostic[] } {
   const nowMicros = BigInt((env.now ?? new Date()).getTime()) * 1000n;
-  const lowered = new Lowerer(analyzed, {
+  const lowerer = new Lowerer(analyzed, {
     home: withSystemFunctions(env.home), nowMicros, ...(env.externalData !== undefined ? { externalDataDirectory: env.externalData.directory } : {}),
-  }).lower();
+  });
+  const lowered = lowerer.lower();
   const plan = rewrite(lowered.plan, env);
-  return { plan, ...(lowered.render !== undefined ? { render: lowered.render } : {}) };
+  return { plan, ...(lowered.render !== undefined ? { render: lowered.render } : {}), warnings: warningsOf(lowerer) };
 }
 
 /** The named rewrites, in order: other workspaces, the API's time range, constant folding, unused columns. */
@@ -80,33 +82,99 @@ export function sqlOf(plan: Relation, env: Pick<CompileEnv, 'catalogOf'>): strin
 
 /** How many data-dependent schemas (bag_unpack, pivot) one query may discover. */
 const MAX_DISCOVERIES = 8;
+/** How many times failed inputs of fuzzy unions may be removed (each removal shortens a text). */
+const MAX_LEAVE_OUTS = 64;
 
 export async function compileQuery(text: string, env: CompileEnv): Promise<CompiledQuery> {
   let current = text;
   // Sentinel's functions of every workspace (_GetWatchlist) are the home's from here on, so that
   // a discovery can write a schema into their bodies like into a saved function's.
   let currentEnv: CompileEnv = { ...env, home: withSystemFunctions(env.home) };
-  for (let round = 0; ; round++) {
-    const analyzed = await analyzeQuery(current, currentEnv);
+  const edits = new TextEdits();
+  const warnings: KqlDiagnostic[] = [];
+  for (let discoveries = 0, leaveOuts = 0; ;) {
+    let analyzed: AnalyzedQuery;
     try {
-      const { plan, render } = planQuery(analyzed, currentEnv);
-      return { sql: sqlOf(plan, env), columns: plan.columns, workspaces: workspacesOf(plan), ...(render !== undefined ? { render } : {}) };
+      analyzed = await analyzeQuery(current, currentEnv);
     } catch (e) {
+      // Inputs of `union isfuzzy=true` naming columns a data-dependent schema lacks: left out
+      // with a warning, and the rest analysed again (see plan/lower/union.ts).
+      const leftOut = e instanceof KqlError && e.kind === 'semantic' ? fuzzyInputsToLeaveOut(current, [e.diagnostic, ...e.others]) : undefined;
+      if (leftOut === undefined || leaveOuts++ >= MAX_LEAVE_OUTS) throw e;
+      for (const w of leftOut.warnings) warnings.push({ ...w, ...edits.original(w.start, w.length) });
+      current = edits.remove(current, leftOut.removals);
+      continue;
+    }
+    try {
+      const { plan, render, warnings: lowering } = planQuery(analyzed, currentEnv);
+      for (const w of lowering) warnings.push({ ...w, ...edits.original(w.start, w.length) });
+      return {
+        sql: sqlOf(plan, env), columns: plan.columns, workspaces: workspacesOf(plan),
+        ...(render !== undefined ? { render } : {}), ...(warnings.length > 0 ? { warnings } : {}),
+      };
+    } catch (e) {
+      if (e instanceof FuzzyInputsLeftOut && leaveOuts++ < MAX_LEAVE_OUTS) {
+        // Failed inputs of a fuzzy union, removed from the query's text or (for this
+        // compilation only) a saved function's (see plan/lower/union.ts).
+        if (e.target.kind === 'query') {
+          for (const w of e.leftOut.warnings) warnings.push({ ...w, ...edits.original(w.start, w.length) });
+          current = edits.remove(current, e.leftOut.removals);
+        } else {
+          warnings.push(...e.leftOut.warnings);
+          const { name, text: body } = e.target;
+          const edited = new TextEdits().remove(body, e.leftOut.removals);
+          const home = currentEnv.home;
+          currentEnv = { ...currentEnv, home: { ...home, functions: home.functions.map((f) => (f.name === name ? { ...f, body: edited } : f)) } };
+        }
+        continue;
+      }
       // A plugin whose columns come from the data: ask the caller to run the discovery query,
       // write the schema it finds into the text (the query's, or a saved function's for this
       // compilation only), and compile again (see plan/lower/evaluate.ts).
-      if (!(e instanceof SchemaDiscovery) || env.discover === undefined || e.target === undefined || round >= MAX_DISCOVERIES) throw e;
+      if (!(e instanceof SchemaDiscovery) || env.discover === undefined || e.target === undefined || discoveries++ >= MAX_DISCOVERIES) throw e;
       const discoveryPlan = rewrite(e.plan, currentEnv);
       const schema = e.schema(await env.discover(sqlOf(discoveryPlan, env), workspacesOf(discoveryPlan)));
       const target = e.target;
       if (target.kind === 'query') {
         current = current.slice(0, target.at) + schema + current.slice(target.at);
+        edits.inserted(target.at, schema.length);
       } else {
         const body = target.text.slice(0, target.at) + schema + target.text.slice(target.at);
         const home = currentEnv.home;
         currentEnv = { ...currentEnv, home: { ...home, functions: home.functions.map((f) => (f.name === target.name ? { ...f, body } : f)) } };
       }
     }
+  }
+}
+
+/** The compiler's edits of the query's text, to give positions in the text as the caller wrote it. */
+class TextEdits {
+  private readonly edits: { at: number; length: number; inserted: boolean }[] = [];
+
+  inserted(at: number, length: number): void {
+    this.edits.push({ at, length, inserted: true });
+  }
+
+  /** `text` without the ranges (which do not overlap), recorded. */
+  remove(text: string, ranges: { start: number; end: number }[]): string {
+    let out = text;
+    for (const r of [...ranges].sort((a, b) => b.start - a.start)) {
+      out = out.slice(0, r.start) + out.slice(r.end);
+      this.edits.push({ at: r.start, length: r.end - r.start, inserted: false });
+    }
+    return out;
+  }
+
+  /** A span of the edited text in the original one (an inserted part maps to where it was inserted). */
+  original(start: number, length: number): { start: number; length: number } {
+    let from = start;
+    let to = start + length;
+    for (const e of [...this.edits].reverse()) {
+      const back = (p: number) => (e.inserted ? (p >= e.at + e.length ? p - e.length : Math.min(p, e.at)) : p >= e.at ? p + e.length : p);
+      from = back(from);
+      to = back(to);
+    }
+    return { start: from, length: to - from };
   }
 }
 

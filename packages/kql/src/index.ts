@@ -3,6 +3,7 @@
 //   syntax/  Microsoft's parser and analyser (typed tree)
 //   plan/    our dialect-neutral logical plan, and named rewrites over it
 //   sql/     SQL text for a dialect (DuckDB today)
+import type { KqlDiagnostic } from './diagnostics.ts';
 import type { KqlColumn, WorkspaceDef } from './types.ts';
 
 export type { KqlColumn, KqlType, TableDef, FunctionDef, FunctionParameter, WorkspaceDef } from './types.ts';
@@ -52,6 +53,11 @@ export interface CompiledQuery {
   workspaces: string[];
   /** `| render ...` at the end of the query, returned as metadata. */
   render?: RenderSpec;
+  /**
+   * What the query ran without, as Kusto's query status warnings: inputs of `union isfuzzy=true`
+   * that failed to resolve (code VQ050), with their position in the query's text.
+   */
+  warnings?: KqlDiagnostic[];
 }
 
 export { compileQuery, analyzeQuery, planQuery, sqlOf, warmUp } from './compile.ts';

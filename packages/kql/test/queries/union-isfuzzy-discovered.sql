@@ -1,0 +1,1 @@
+SELECT "Computer" AS "Computer" FROM (SELECT "Computer" FROM (SELECT * FROM (SELECT coalesce("Computer", '') AS "Computer", coalesce("SyslogMessage", '') AS "SyslogMessage" FROM "ws_0000000000000000000000000000901d".main."Syslog") AS t0 WHERE (("SyslogMessage" ILIKE '%invalid%') AND regexp_matches("SyslogMessage", '(?i)(^|[^0-9A-Za-z])invalid($|[^0-9A-Za-z])'))) AS t1) AS t2
