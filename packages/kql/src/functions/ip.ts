@@ -123,10 +123,14 @@ function needles(args: SqlArg[], c: SqlContext): string[] | undefined {
   return out;
 }
 
+/** What an address to look for looks like; a prefix may also end with a dot ("10.", "10.1."). */
+const ADDRESS = String.raw`^\d{1,3}(\.\d{1,3}){3}$`;
+const PREFIX = String.raw`^\d{1,3}\.(\d{1,3}\.){0,2}$`;
+
 function hasAddress(source: SqlArg, args: SqlArg[], c: SqlContext, prefix: boolean): string {
   const list = needles(args, c);
-  if (list === undefined) return c.unsupported(`has_${prefix ? 'any_ipv4_prefix' : 'ipv4'} with computed addresses`, 'List the addresses or prefixes as literals.');
-  const usable = list.filter((n) => (prefix ? /^\d{1,3}\.(\d{1,3}\.){0,2}$/.test(n) || /^\d{1,3}(\.\d{1,3}){3}$/.test(n) : /^\d{1,3}(\.\d{1,3}){3}$/.test(n)));
+  if (list === undefined) return hasComputedAddress(source, args, c, prefix);
+  const usable = list.filter((n) => new RegExp(ADDRESS).test(n) || (prefix && new RegExp(PREFIX).test(n)));
   if (usable.length === 0) return 'FALSE';
   const s = text(source, c);
   const pre = `(${usable.map((n) => `contains(${s}, ${c.str(n)})`).join(' OR ')})`;
@@ -136,6 +140,21 @@ function hasAddress(source: SqlArg, args: SqlArg[], c: SqlContext, prefix: boole
     : `list_contains([${usable.map((n) => String(parseIpv4Literal(n).v)).join(', ')}]::BIGINT[], ${v4('__t')}.v)`;
   return `(${pre} AND len(list_filter(${addressesIn(s)}, __t -> ${test})) > 0)`;
 }
+/**
+ * The same tests when the addresses or prefixes are known only when running (a function's
+ * parameter, a let of set_union(), toscalar()): the list is built per row, invalid entries
+ * left out as from a literal list.
+ */
+function hasComputedAddress(source: SqlArg, args: SqlArg[], c: SqlContext, prefix: boolean): string {
+  const { literal, lists } = ranges(args, c);
+  const all = `flatten([[${literal.join(', ')}]::VARCHAR[], ${lists.map((l) => `coalesce(${l}, []::VARCHAR[])`).join(', ')}])`;
+  const valid = `regexp_matches(__n, '${ADDRESS}')${prefix ? ` OR regexp_matches(__n, '${PREFIX}')` : ''}`;
+  const s = text(source, c);
+  const matches = prefix ? `CASE WHEN ends_with(__n, '.') THEN starts_with(__t, __n) ELSE __t = __n END` : `${v4('__n')}.v = ${v4('__t')}.v`;
+  const found = `len(list_filter(${addressesIn(s)}, __t -> len(list_filter(__ns, __n -> ${matches})) > 0)) > 0`;
+  return bind(`list_filter(${all}, __n -> coalesce(${valid}, FALSE))`, '__ns', `(len(list_filter(__ns, __n -> contains(${s}, __n))) > 0 AND ${found})`);
+}
+
 scalar('has_ipv4', ([s, ip], c) => hasAddress(s!, [ip!], c, false));
 scalar('has_any_ipv4', ([s, ...ips], c) => hasAddress(s!, ips, c, false));
 scalar('has_ipv4_prefix', ([s, p], c) => hasAddress(s!, [p!], c, true));
