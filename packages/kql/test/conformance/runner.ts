@@ -59,7 +59,8 @@ function exactColumn(c: KqlColumn): string {
 }
 
 async function execute(engine: FixtureEngine, query: string): Promise<{ columns: KqlColumn[]; rows: Cell[][] }> {
-  const compiled = await compileQuery(query, engine.env());
+  // Data-dependent schemas (bag_unpack, pivot) are found on the data, as the server does.
+  const compiled = await compileQuery(query, engine.env({ discover: (sql) => engine.sql(sql) }));
   const list = compiled.columns.map(exactColumn).join(', ');
   // A projection over the compiled statement keeps its row order (DuckDB preserves it).
   const rows = await engine.sql(`SELECT ${list || '*'} FROM (${compiled.sql}) AS conformance`);
