@@ -85,8 +85,18 @@ export function parseDatetimeText(raw: string): bigint | undefined {
 export function parseDatetimeLiteral(text: string): bigint | null | undefined {
   const m = /^(?:datetime|date)\((.*)\)$/is.exec(text.trim());
   if (m === null) return undefined;
-  const inner = m[1]!.trim();
+  let inner = m[1]!.trim();
   if (inner.toLowerCase() === 'null') return null;
+  // datetime("2015-12-14") and datetime('...'): the text inside the quotes.
+  const quoted = /^(['"])(.*)\1$/s.exec(inner);
+  if (quoted !== null) inner = quoted[2]!.trim();
+  // datetime(2025, 6, 14[, hour, minute, second]): the parts as numbers.
+  const parts = /^(\d{4})\s*,\s*(\d{1,2})\s*,\s*(\d{1,2})(?:\s*,\s*(\d{1,2})(?:\s*,\s*(\d{1,2})(?:\s*,\s*(\d{1,2}(?:\.\d{1,7})?))?)?)?$/.exec(inner);
+  if (parts !== null) {
+    const two = (v: string | undefined) => (v ?? '0').padStart(2, '0');
+    const [whole, frac] = (parts[6] ?? '0').split('.');
+    inner = `${parts[1]}-${two(parts[2])}-${two(parts[3])} ${two(parts[4])}:${two(parts[5])}:${two(whole)}${frac !== undefined ? `.${frac}` : ''}`;
+  }
   return parseDatetimeText(inner);
 }
 
