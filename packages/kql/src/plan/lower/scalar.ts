@@ -171,6 +171,13 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
     const type = typeOf(node);
     return found.type === type ? value : call('convert', type, value);
   }
+  if (fn === 'pack_all') {
+    // A bag of the row's columns, by name: bag_pack over the columns in scope.
+    if (row === undefined) return fail(node, 'pack_all() where no row is in scope');
+    const ignore = args[0] !== undefined ? sub(args[0]) : lit(false, 'bool');
+    if (ignore.kind !== 'literal' || ignore.value === true) return fail(args[0] ?? node, 'pack_all(true) (leaving out null and empty values)', 'Use pack_all() and test the values with isnotempty().');
+    return call('bag_pack', 'dynamic', ...row.columns.flatMap((c) => [lit(c.name, 'string'), col(c.name, c.type)]));
+  }
   if (WINDOW_FUNCTIONS.has(fn)) return lowerWindowCall(lx, node, fn, builtinArgs.map((a) => sub(a)), row);
   if (aggregateFunction(fn) !== undefined) return fail(node, `The aggregate '${fn}' outside summarize`);
   if (!isScalarFunction(fn)) return fail(node, `The function '${fn}'`, DEEP[fn]);
