@@ -265,3 +265,11 @@ test('evaluate bag_unpack without a schema: the columns come from the workspace\
   const user = columns.indexOf('user');
   assert.deepEqual(body.tables[0]!.rows.map((r) => r[user]), ['bob', 'eve']);
 });
+
+test('evaluate pivot without a schema: the columns are the values found in the workspace\'s data', async () => {
+  const res = await query(t, token, workspaceId, { query: 'AppEvents_CL | where TimeGenerated > ago(1d) | evaluate pivot(Computer, count())' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const table = (res.body as { tables: { columns: { name: string; type: string }[]; rows: unknown[][] }[] }).tables[0]!;
+  assert.deepEqual(table.columns.map((c) => `${c.name}:${c.type}`), ['dc01:long', 'web02:long']);
+  assert.deepEqual(table.rows, [[2, 1]]);
+});
