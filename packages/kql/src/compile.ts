@@ -7,6 +7,7 @@ import { Lowerer } from './plan/lower.ts';
 import { SchemaDiscovery } from './plan/lower/evaluate.ts';
 import { FuzzyInputsLeftOut, fuzzyInputsToLeaveOut, warningsOf } from './plan/lower/union.ts';
 import { foldConstants } from './plan/rewrites/fold-constants.ts';
+import { parseJsonMembers } from './plan/rewrites/parse-json-members.ts';
 import { pruneScanColumns } from './plan/rewrites/prune-columns.ts';
 import { restrictTimeRange } from './plan/rewrites/time-range.ts';
 import { visitRelations } from './plan/rewrites/walk.ts';
@@ -54,7 +55,7 @@ export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Rel
   return { plan, ...(lowered.render !== undefined ? { render: lowered.render } : {}), warnings: warningsOf(lowerer) };
 }
 
-/** The named rewrites, in order: other workspaces, the API's time range, constant folding, unused columns. */
+/** The named rewrites, in order: other workspaces, the API's time range, constant folding, unused columns, members of parse_json read from the text. */
 function rewrite(lowered: Relation, env: CompileEnv): Relation {
   let plan = acrossWorkspaces(lowered, env.home.id, env.additional ?? []);
   if (env.timeRange !== undefined) {
@@ -63,7 +64,7 @@ function rewrite(lowered: Relation, env: CompileEnv): Relation {
     if (env.timeRange.end) range.end = BigInt(env.timeRange.end.getTime()) * 1000n;
     plan = restrictTimeRange(plan, range);
   }
-  return pruneScanColumns(foldConstants(plan));
+  return parseJsonMembers(pruneScanColumns(foldConstants(plan)));
 }
 
 /** Ids of the workspaces whose storage a plan reads. */

@@ -8,6 +8,17 @@ test('tostring prints as Kusto does', async () => {
   assert.deepEqual(await overT('tostring(n)'), ['42', ''], 'null is ""');
 });
 
+test('tostring of a dynamic real prints as tostring(real); text that looks like a number stays as it is', async () => {
+  // The text is read once and its type asked only when it could be a real's (sql/duckdb-text.ts).
+  assert.deepEqual(await values('tostring(dynamic(1.0))', 'tostring(dynamic(1e20))', 'tostring(dynamic(-2.5e-7))', 'tostring(dynamic(12))', 'tostring(dynamic(-12))',
+    'tostring(dynamic("1.0"))', 'tostring(dynamic("1e20"))', 'tostring(dynamic("NaN"))', 'tostring(dynamic("12"))', 'tostring(dynamic(null))'),
+  ['1', '1E+20', '-2.5E-07', '12', '-12', '1.0', '1e20', 'NaN', '12', '']);
+  assert.deepEqual(await values('tostring(parse_json(\'{"a": 1.0}\').a)',
+    'tostring(parse_json(\'{"b": 1e400}\').b)', 'tostring(parse_json(\'{"c": nan}\').c)', 'tostring(parse_json(\'{"d": -INF}\').d)',
+    'tostring(parse_json(\'{"e": 18446744073709551616}\').e)', 'tostring(parse_json(\'{"f": "1.50"}\').f)', 'tostring(parse_json(\'{"g": 18446744073709551615}\').g)'),
+  ['1', 'Infinity', 'NaN', '-Infinity', '1.8446744073709552E+19', '1.50', '18446744073709551615']);
+});
+
 test('todatetime reads ISO 8601 and RFC 822/850, in UTC; anything else is null', async () => {
   assert.deepEqual(await values('todatetime("2014-05-25T08:20:03.123456Z")', 'todatetime("2014-05-25T08:20:03+02:00")', 'todatetime("2014-11-08 15:55")', 'todatetime("2014-11-08")', 'todatetime("Sat, 8 Nov 14 15:05:02 GMT")', 'todatetime("Saturday, 08-Nov-14 15:05:02 GMT")', 'todatetime("8 Nov 14 15:05")', 'todatetime("yesterday")', 'todatetime("")', 'tostring(todatetime("2014-05-25T08:20:03.1234567Z"))'),
     ['2014-05-25T08:20:03.123Z', '2014-05-25T06:20:03.000Z', '2014-11-08T15:55:00.000Z', '2014-11-08T00:00:00.000Z', '2014-11-08T15:05:02.000Z', '2014-11-08T15:05:02.000Z', '2014-11-08T15:05:00.000Z', null, null, '2014-05-25T08:20:03.1234560Z']);

@@ -25,16 +25,30 @@ export function realText(x: string): string {
 }
 
 /** A JSON value's text as tostring gives it: strings unquoted, reals as reals print, null as NULL. */
-export function jsonText(j: string, at?: { base: string; path: string }): string {
+export function jsonText(j: string, at?: { base: string; path: string; text?: string }): string {
   // json_extract_string already gives what Kusto prints for every JSON type but reals (strings
   // unquoted, null as NULL, bags and arrays as JSON text); reals print as tostring(real) does.
-  // Given the document and path of a member (d.a.b), both read it there directly instead of
-  // extracting the member first. (Not measurably faster on the bench: each json_* call parses
-  // the document text again, which is what parse_json queries still pay for.)
-  if (at !== undefined) {
-    return `CASE WHEN json_type(${at.base}, ${at.path}) = 'DOUBLE' THEN ${realText(`CAST(${j} AS DOUBLE)`)} ELSE json_extract_string(${at.base}, ${at.path}) END`;
-  }
-  return `CASE WHEN json_type(${j}) = 'DOUBLE' THEN ${realText(`CAST(${j} AS DOUBLE)`)} ELSE json_extract_string(${j}, '$') END`;
+  // Given the document and path of a member (d.a.b), both read it there directly (its text may
+  // have been read already).
+  const text = at !== undefined ? at.text ?? `json_extract_string(${at.base}, ${at.path})` : `json_extract_string(${j}, '$')`;
+  return textOfJson(text, at !== undefined ? `json_type(${at.base}, ${at.path})` : `json_type(${j})`);
+}
+
+/**
+ * tostring of a JSON value, given its json_extract_string text and its json_type. Each json_*
+ * call parses its document again, and that parse is nearly all the cost (even of a small
+ * member), so the text is read once (DuckDB's common-subexpression elimination shares the
+ * repeated expression) and the type is asked only when the text could be a real's: reals print
+ * with a '.' or an exponent, as 19+ digits when too large for a long, or as NaN / Inf[inity]
+ * in any case; a short integer is a long's, printed as Kusto does. The cheap checks come first
+ * (a CASE condition stops at the first false term); a real's text casts back to the same double.
+ */
+export function textOfJson(text: string, type: string): string {
+  const t = text;
+  const numeric = `(${t} >= '-' AND ${t} < ':' AND (strlen(${t}) > 18 OR regexp_matches(${t}, '[^-0-9]')) AND TRY_CAST(${t} AS DOUBLE) IS NOT NULL)`;
+  // ascii() first: lower() of every 3- or 8-byte word costs more than the rest of the check.
+  const named = `(strlen(${t}) IN (3, 8) AND ascii(${t}) IN (73, 78, 105, 110) AND lower(${t}) IN ('nan', 'inf', 'infinity'))`;
+  return `CASE WHEN ${numeric} OR ${named} THEN (CASE WHEN ${type} = 'DOUBLE' THEN ${realText(`CAST(${t} AS DOUBLE)`)} ELSE ${t} END) ELSE ${t} END`;
 }
 
 const ISO_DATE = String.raw`^\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$`;

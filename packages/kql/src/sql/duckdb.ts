@@ -28,19 +28,26 @@ export function timestampLiteral(micros: bigint): string {
 }
 
 /**
- * The document and path of a dynamic member access (`d.a.b`, compiled by dyn_path as
- * json_extract(<document>, '<path>')), so that conversions can read the member in place.
+ * The document and path of a dynamic member access (`d.a.b`, compiled by dyn_path and
+ * dyn_path_of_text as json_extract(<document>, '<path>')), so that conversions can read the
+ * member in place; and the member's text when the plan has read it already (dyn_path_of_text's
+ * third argument, a column: see plan/rewrites/parse-json-members.ts).
  */
-function memberOf(arg: SqlArg): { base: string; path: string } | undefined {
+function memberOf(arg: SqlArg): { base: string; path: string; text?: string } | undefined {
   const s = arg.scalar;
-  if (s.kind !== 'call' || s.fn !== 'dyn_path') return undefined;
+  if (s.kind !== 'call' || (s.fn !== 'dyn_path' && s.fn !== 'dyn_path_of_text')) return undefined;
   const path = s.args[1];
   if (path?.kind !== 'literal' || typeof path.value !== 'string') return undefined;
   const pathSql = duckdb.str(path.value);
   const prefix = 'json_extract(';
   const suffix = `, ${pathSql})`;
   if (!arg.sql.startsWith(prefix) || !arg.sql.endsWith(suffix)) return undefined;
-  return { base: arg.sql.slice(prefix.length, arg.sql.length - suffix.length), path: pathSql };
+  const text = s.args[2];
+  return {
+    base: arg.sql.slice(prefix.length, arg.sql.length - suffix.length),
+    path: pathSql,
+    ...(text?.kind === 'column' ? { text: duckdb.ident(text.name) } : {}),
+  };
 }
 
 export const duckdb: Dialect = {

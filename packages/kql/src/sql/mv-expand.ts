@@ -12,7 +12,9 @@ export function mvExpandSql(c: SqlCompiler, r: Relation & { kind: 'mvexpand' }):
   // Level 1: each expanded expression once.
   const level1 = `SELECT *, ${r.expand.map((e, i) => `CAST(${c.scalar(e.expr)} AS JSON) AS ${values[i]}`).join(', ')} FROM (${c.relation(r.input)}) AS ${c.alias()}`;
   // Level 2: the lists, converted to the target type and limited.
-  const listOf = (v: string, bags: 'bag' | 'array') => `CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN [NULL::JSON] `
+  // A JSON text that starts with '[' is an array: that common case costs no json_type (a parse).
+  const listOf = (v: string, bags: 'bag' | 'array') => `CASE WHEN starts_with(${v}, '[') THEN CAST(${v} AS JSON[]) `
+    + `WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN [NULL::JSON] `
     + `WHEN json_type(${v}) = 'ARRAY' THEN CAST(${v} AS JSON[]) `
     + `WHEN json_type(${v}) = 'OBJECT' THEN list_transform(map_entries(CAST(${v} AS MAP(VARCHAR, JSON))), lambda e: ${bags === 'bag' ? 'json_object(e.key, e.value)' : 'json_array(e.key, e.value)'}) `
     + `ELSE [${v}] END`;
