@@ -12,6 +12,7 @@ import { argumentsOf, fail, operatorText, typeOf } from './context.ts';
 import { expansion, isUserFunction } from './functions.ts';
 import { DEEP } from './refused.ts';
 import { lowerWindowCall, WINDOW_FUNCTIONS } from './window.ts';
+import { withoutComments } from '../../comments.ts';
 
 export function lowerScalar(lx: Lowerer, node: KNode, scope: Scope, row: Relation | undefined, inner?: (n: KNode) => Scalar): Scalar {
   const sub = inner ?? ((n: KNode) => lowerScalar(lx, n, scope, row));
@@ -251,25 +252,3 @@ function literalText(node: KNode): string {
   return withoutComments(String(node.toString()));
 }
 
-/** `// comments` (outside strings) removed: Kusto allows them inside dynamic literals. */
-function withoutComments(text: string): string {
-  if (!text.includes('//')) return text;
-  let out = '';
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote !== undefined) {
-      out += ch;
-      if (ch === '\\') { out += text[i + 1] ?? ''; i++; } else if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      out += ch;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
