@@ -14,6 +14,7 @@
 // Runs after column pruning, which removes the pass-through of d that nobody reads.
 import type { KqlColumn } from '../../types.ts';
 import { call, col, lit, type Named, type Relation, type Scalar } from '../nodes.ts';
+import { chainBelow, mapDeep, mapOwn, rebuild, scalarsOf, usedOtherwise } from './consumers.ts';
 import { mapRelation, mapScalars } from './walk.ts';
 
 const PARSERS = new Set(['parse_json', 'parsejson', 'todynamic', 'toobject']);
@@ -32,20 +33,6 @@ function memberPath(s: Scalar): Scalar | undefined {
   return path?.kind === 'literal' && typeof path.value === 'string' && path.value.length > 1 ? path : undefined;
 }
 
-/** `s` with every scalar below it (not into subqueries) passed through `fn`, innermost first. */
-function mapDeep(s: Scalar, fn: (s: Scalar) => Scalar): Scalar {
-  switch (s.kind) {
-    case 'call': return fn({ ...s, args: s.args.map((a) => mapDeep(a, fn)) });
-    case 'window': return fn({
-      ...s,
-      args: s.args.map((a) => mapDeep(a, fn)),
-      order: s.order.map((k) => ({ ...k, expr: mapDeep(k.expr, fn) })),
-      ...(s.partition !== undefined ? { partition: s.partition.map((p) => mapDeep(p, fn)) } : {}),
-    });
-    default: return fn(s);
-  }
-}
-
 /** parse_json(s).path -> dyn_path_of_text(s, path). */
 function inExpression(s: Scalar): Scalar {
   const path = memberPath(s);
@@ -55,42 +42,7 @@ function inExpression(s: Scalar): Scalar {
 }
 
 /** Whether column `name` occurs in `s` other than as the document of a member access with a literal path. */
-function usedWhole(s: Scalar, name: string): boolean {
-  if (s.kind === 'column') return s.name === name;
-  if (s.kind === 'call') {
-    const [doc, ...rest] = s.args;
-    if (memberPath(s) !== undefined && doc?.kind === 'column' && doc.name === name) return rest.some((a) => usedWhole(a, name));
-    return s.args.some((a) => usedWhole(a, name));
-  }
-  if (s.kind === 'window') return [...s.args, ...s.order.map((k) => k.expr), ...(s.partition ?? [])].some((a) => usedWhole(a, name));
-  return false;
-}
-
-/**
- * The scalars of the relations fromText looks at, mapped by `fn` (top level only). Not through
- * walk.ts's mapScalars, which also maps inside toscalar() plans, where a column of the same name
- * is another column.
- */
-function mapOwn(r: Relation, fn: (s: Scalar) => Scalar): Relation {
-  switch (r.kind) {
-    case 'filter': return { ...r, predicate: fn(r.predicate) };
-    case 'sort': return { ...r, keys: r.keys.map((k) => ({ ...k, expr: fn(k.expr) })) };
-    case 'limit': case 'sample': return { ...r, count: fn(r.count) };
-    case 'project': return { ...r, exprs: r.exprs.map((e) => ({ ...e, expr: fn(e.expr) })) };
-    case 'aggregate': return {
-      ...r,
-      keys: r.keys.map((k) => ({ ...k, expr: fn(k.expr) })),
-      aggregates: r.aggregates.map((a) => ({ ...a, call: { ...a.call, args: a.call.args.map(fn) } })),
-    };
-    default: return r;
-  }
-}
-
-function scalarsOf(r: Relation): Scalar[] {
-  const out: Scalar[] = [];
-  mapOwn(r, (s) => { out.push(s); return s; });
-  return out;
-}
+const usedWhole = (s: Scalar, name: string) => usedOtherwise(s, name, (c) => memberPath(c) !== undefined && c.args[0]?.kind === 'column' && c.args[0].name === name);
 
 /** tostring(dyn_path_of_text(column, path)): the column's name and the path. */
 function tostringOfMember(s: Scalar): { doc: string; path: string } | undefined {
@@ -105,14 +57,10 @@ function tostringOfMember(s: Scalar): { doc: string; path: string } | undefined 
  * pass every column on (where, sort, take, sample, serialize), whose d they all use only as d.path.
  */
 function fromText(consumer: Relation): Relation {
-  if (consumer.kind !== 'project' && consumer.kind !== 'aggregate') return consumer;
-  const chain: Relation[] = [];
-  let below = consumer.input;
-  while (below.kind === 'filter' || below.kind === 'sort' || below.kind === 'limit' || below.kind === 'sample' || below.kind === 'serialize') {
-    chain.push(below);
-    below = below.input;
-  }
-  if (below.kind !== 'project') return consumer;
+  const found = chainBelow(consumer);
+  if (found === undefined || found.below.kind !== 'project') return consumer;
+  const { chain } = found;
+  const below = found.below;
   const users = [consumer, ...chain].flatMap(scalarsOf);
   const texts = new Map(below.exprs.filter((e) => parsedText(e.expr) !== undefined && !users.some((s) => usedWhole(s, e.name))).map((e) => [e.name, parsedText(e.expr)!]));
   if (texts.size === 0) return consumer;
@@ -169,13 +117,11 @@ function fromText(consumer: Relation): Relation {
     ...r,
     columns: [...r.columns.map((c) => (texts.has(c.name) ? { ...c, type: 'string' as const } : c)), ...newColumns],
   });
-  let input: Relation = retype({
+  const [top, ...between] = above;
+  return rebuild(top!, between.map(retype), retype({
     ...below,
     exprs: [...below.exprs.map((e) => (texts.has(e.name) ? { ...e, expr: texts.get(e.name)! } : e)), ...extracted],
-  });
-  const [top, ...between] = above;
-  for (const r of between.reverse()) input = retype({ ...r, input } as Relation);
-  return { ...top!, input } as Relation;
+  }));
 }
 
 export function parseJsonMembers(plan: Relation): Relation {
