@@ -3,8 +3,7 @@
 // through its HTTPS API (POST .../tables/{table}/import), signed in as a user who may write the
 // table. Rows are read and typed here first, so every rejected row is named with its reason;
 // what the server takes is all or nothing per chunk.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../../server/src/config.ts';
 import { readExport } from '../../server/src/ingest/file-import/read-export.ts';
@@ -16,6 +15,7 @@ import { exitCode, formatSummary, LISTED_REJECTIONS, type FileRejection, type Fi
 import { resolveTable, type TableLookup } from './import-tables.ts';
 import { toJsonRow } from './json-rows.ts';
 import { rawLineRows } from './raw-lines.ts';
+import { inputFiles, parseWorkspace } from './inputs.ts';
 
 export interface ImportOptions {
   workspace: string;
@@ -59,7 +59,7 @@ async function runImport(inputs: string[], options: ImportOptions): Promise<Impo
   const password = options.password ?? process.env.VIGIL_PASSWORD;
   if (password === undefined) throw new ConfigError('Give the password with --password or the VIGIL_PASSWORD variable.');
   const workspacePath = parseWorkspace(options.workspace);
-  const files = expandFiles(inputs);
+  const files = inputFiles(inputs, 'import').map((f) => f.path);
   if (options.table !== undefined && !CUSTOM_TABLE.test(options.table) && findStandardTable(options.table) === undefined) {
     throw new ConfigError(`--table ${options.table} is neither a standard table nor a custom table name (<letters, digits, _>_CL).`);
   }
@@ -103,34 +103,6 @@ async function runImport(inputs: string[], options: ImportOptions): Promise<Impo
   return { workspace: workspacePath, files: summaries, totals };
 }
 
-function parseWorkspace(id: string): string {
-  const m = /^\/?subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/(?:providers\/microsoft\.operationalinsights\/)?workspaces\/([^/]+)\/?$/i.exec(id.trim());
-  if (m === null) {
-    throw new ConfigError(`--workspace ${id} is not a workspace id: give /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.OperationalInsights/workspaces/{name}.`);
-  }
-  return `/subscriptions/${m[1]}/resourceGroups/${m[2]}/providers/Microsoft.OperationalInsights/workspaces/${m[3]}`;
-}
-
-function expandFiles(inputs: string[]): string[] {
-  const out: string[] = [];
-  const walk = (path: string, top: boolean): void => {
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch (error) {
-      if (top) throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`);
-      return;
-    }
-    if (!stat.isDirectory()) {
-      out.push(path);
-      return;
-    }
-    for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) walk(join(path, name), false);
-  };
-  for (const input of inputs) walk(input, true);
-  if (out.length === 0) throw new ConfigError(`No files to import in ${inputs.join(', ')}.`);
-  return out;
-}
 
 // ------------------------------------------------------------------ one file
 

@@ -10,6 +10,7 @@ import { ApiError } from '../../server/src/errors.ts';
 import { signIn } from './api-client.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerKqlCommand } from './kql-command.ts';
+import { registerParsersCommand } from './parsers-command.ts';
 
 const program = new Command();
 program.name('vigil').description('Vigil: a self-hosted, multi-tenant SIEM for MSSPs, shaped like Microsoft Sentinel and Azure Lighthouse.');
@@ -117,6 +118,7 @@ program
 
 registerImportCommand(program);
 registerKqlCommand(program);
+registerParsersCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError) {
