@@ -48,7 +48,10 @@ export function textOfJson(text: string, type: string): string {
   const numeric = `(${t} >= '-' AND ${t} < ':' AND (strlen(${t}) > 18 OR regexp_matches(${t}, '[^-0-9]')) AND TRY_CAST(${t} AS DOUBLE) IS NOT NULL)`;
   // ascii() first: lower() of every 3- or 8-byte word costs more than the rest of the check.
   const named = `(strlen(${t}) IN (3, 8) AND ascii(${t}) IN (73, 78, 105, 110) AND lower(${t}) IN ('nan', 'inf', 'infinity'))`;
-  return `CASE WHEN ${numeric} OR ${named} THEN (CASE WHEN ${type} = 'DOUBLE' THEN ${realText(`CAST(${t} AS DOUBLE)`)} ELSE ${t} END) ELSE ${t} END`;
+  // The real's text through a lambda, so that the double is bound once: realText names it eight
+  // times, and binding those copies was a third of the planning of a two-member summarize.
+  const real = `list_transform([CAST(${t} AS DOUBLE)], lambda __x: ${realText('__x')})[1]`;
+  return `CASE WHEN ${numeric} OR ${named} THEN (CASE WHEN ${type} = 'DOUBLE' THEN ${real} ELSE ${t} END) ELSE ${t} END`;
 }
 
 const ISO_DATE = String.raw`^\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$`;
