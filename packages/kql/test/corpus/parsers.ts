@@ -9,6 +9,9 @@
 //     ("alias as X", "function name as X", "(e.g. X | take 10)", ...) or else the file name. A file
 //     that only declares `let X = (params) { ... };` with nothing after it is that lambda saved
 //     as a function: its parameters and body are taken from the declaration.
+//     A text parser of a solution (Solutions/<name>/Parsers/) is also registered under its file
+//     name: the solution's package deploys it as a function of that alias (SlackAudit.txt, whose
+//     header suggests Slack_Audit, is called SlackAudit by the solution's rules).
 //   - .md files are documentation; YAML templates (names with <placeholders>) are not parsers.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
@@ -19,7 +22,7 @@ import { KQL_TYPES } from '../../src/types.ts';
 export interface CorpusParser {
   /** The alias rules call it by. */
   name: string;
-  /** Other names the same function is registered under (the ASIM built-in twin). */
+  /** Other names the same function is registered under (the ASIM built-in twin, a solution's file name). */
   aliases: string[];
   /** Path relative to the parsers folder. */
   path: string;
@@ -225,6 +228,16 @@ function fileAlias(file: string): string {
   return basename(file).replace(/(\.(txt|kql|csl))+$/i, '');
 }
 
+/**
+ * The other alias a text parser is deployed under: a solution's package names the function after
+ * the file, whatever its header suggests for saving it by hand.
+ */
+function deployedAlias(path: string, file: string, name: string): string[] {
+  const alias = fileAlias(file);
+  if (!/^Solutions\/[^/]+\/Parsers\//.test(path) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias) || alias.toLowerCase() === name.toLowerCase()) return [];
+  return [alias];
+}
+
 /** Older copies lose to current ones when two files give the same alias. */
 function staleness(path: string): number {
   return /deprecated|[-_/]old[-_./]|V1\//i.test(path) ? 1 : 0;
@@ -260,12 +273,12 @@ export function loadParsers(root: string): LoadedParsers {
         const lambda = lambdaOnly(text);
         if (lambda !== undefined) {
           const alias = headerAlias(text) ?? fileAlias(file);
-          parsers.push({ name: alias, aliases: [], path, aliasFrom: 'lambda', def: { name: alias, parameters: lambda.parameters, body: cleanBody(lambda.body) } });
+          parsers.push({ name: alias, aliases: deployedAlias(path, file, alias), path, aliasFrom: 'lambda', def: { name: alias, parameters: lambda.parameters, body: cleanBody(lambda.body) } });
           continue;
         }
         const fromHeader = headerAlias(text);
         const name = fromHeader ?? fileAlias(file);
-        parsers.push({ name, aliases: [], path, aliasFrom: fromHeader !== undefined ? 'header' : 'file name', def: { name, parameters: [], body: cleanBody(text) } });
+        parsers.push({ name, aliases: deployedAlias(path, file, name), path, aliasFrom: fromHeader !== undefined ? 'header' : 'file name', def: { name, parameters: [], body: cleanBody(text) } });
       } else {
         skipped.push({ path, reason: `not a parser file (${ext || 'no extension'})` });
       }
