@@ -27,6 +27,7 @@ export function summaryJson(r: CorpusReport): Record<string, unknown> {
     rules_blocked_by_missing_custom_schema: r.failures.filter((f) => f.kind === 'rule' && (f.rankedCause ?? f.cause).startsWith('needs custom table schema')).length,
     needs_custom_table_schema: r.needs_custom_table_schema,
     inferred_custom_tables: r.inferredTables.length,
+    sampled_custom_tables_extended: r.extendedTables.length,
     rules_on_inferred_tables: r.rules_on_inferred_tables,
     rules_on_inferred_tables_compiled: r.rules_on_inferred_tables_compiled,
     rules_on_inferred_tables_executed: r.rules_on_inferred_tables_executed,
@@ -73,7 +74,12 @@ export function formatReport(r: CorpusReport): string {
   if (r.inferredTables.length > 0) {
     out.push('');
     out.push('custom tables with no sample, schema inferred from usage (the queries naming them, not data; created empty): table (queries that needed it): columns beyond the system ones');
-    for (const t of r.inferredTables) out.push(`  ${t.name} (${t.queries}): ${t.columns.slice(12).map((c) => `${c.name}:${c.type}`).join(', ')}`);
+    for (const t of r.inferredTables) out.push(`  ${t.name} (${t.queries}): ${t.columns.map((c) => `${c.name}:${c.type}`).join(', ')}`);
+  }
+  if (r.extendedTables.length > 0) {
+    out.push('');
+    out.push('custom tables a sample holds, with columns its rows lack inferred from usage (null in those rows): table (queries that needed them): columns added');
+    for (const t of r.extendedTables) out.push(`  ${t.name} (${t.queries}): ${t.columns.map((c) => `${c.name}:${c.type}`).join(', ')}`);
   }
   out.push('');
   out.push('every failure:');

@@ -7,8 +7,10 @@
 //     and the custom tables the sample data holds (columns derived from the files). A custom
 //     table no sample holds is created empty with a schema inferred from the queries naming it
 //     (infer-tables.ts), reported as such and counted apart; one whose inference fails leaves
-//     its rules under "needs custom table schema" with the table names.
-//   - Every parser is a workspace function (also under its ASIM built-in name).
+//     its rules under "needs custom table schema" with the table names. A custom table a sample
+//     holds gets the columns the queries name that its rows lack, the same way (reported apart).
+//   - Every parser is a workspace function (also under its ASIM built-in name, and a solution's
+//     text parser under its file name).
 //   - A parser compiles on its own as a call, `Alias(<required arguments>)`: required scalars
 //     get a typed null ('' for strings), tabular parameters an empty datatable of their
 //     columns; a scalar-valued function is called in `print Result = Alias(...)`.
@@ -23,7 +25,7 @@ import { loadParsers, type CorpusParser, type SkippedParser } from './parsers.ts
 import { loadRules, type CorpusRule } from './rules.ts';
 import { loadSamples, type SampleFileReport } from './samples.ts';
 import { loadRows } from './load-rows.ts';
-import { inferCustomTables, type InferredTable } from './infer-tables.ts';
+import { inferCustomTables, sampledTable, type InferenceQuery, type InferredTable } from './infer-tables.ts';
 import { duckdb } from '../../src/sql/duckdb.ts';
 import { catalogOf } from '../fixture-engine.ts';
 import { SYSTEM_FUNCTIONS } from '../../src/system-functions.ts';
@@ -76,10 +78,15 @@ export interface CorpusReport {
   needs_custom_table_schema: Record<string, number>;
   /**
    * Custom tables no sample holds, with the columns inferred from the queries that name them
-   * (from usage, not from data: see infer-tables.ts); empty in the run. `queries`: how many
-   * rules and parsers needed the table or its columns to compile.
+   * (from usage, not from data: see infer-tables.ts), beyond the system ones; empty in the run.
+   * `queries`: how many rules and parsers needed the table or its columns to compile.
    */
   inferredTables: { name: string; columns: KqlColumn[]; queries: number }[];
+  /**
+   * Custom tables a sample holds, with the columns the queries name that its rows lack (inferred
+   * from usage as above; null in the sample's rows). `queries`: those that needed them.
+   */
+  extendedTables: { name: string; columns: KqlColumn[]; queries: number }[];
   /** Rules reaching (in their text or the parsers they call) a table of inferredTables, and how many of them compiled and executed. */
   rules_on_inferred_tables: number;
   rules_on_inferred_tables_compiled: number;
@@ -258,23 +265,35 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     return [...missing].sort();
   };
 
-  /** Missing custom tables a text names itself. */
-  const namedIn = (text: string): string[] => {
-    const named = new Set<string>();
-    for (const word of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (/_cl$/i.test(word) && !customTables.has(word.toLowerCase()) && !bodies.has(word.toLowerCase())) named.add(word);
-    return [...named];
+  /** Custom tables (held by a sample or not) texts name, in the order first named. */
+  const customIn = (texts: string[]): string[] => {
+    const named = new Map<string, string>();
+    for (const t of texts) for (const word of t.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) if (/_cl$/i.test(word) && !bodies.has(word.toLowerCase()) && !named.has(word.toLowerCase())) named.set(word.toLowerCase(), word);
+    return [...named.values()];
+  };
+  const inferenceQuery = (who: string, text: string, call: string): InferenceQuery => {
+    const direct = customIn([text]);
+    const reached = customIn(reach(call).slice(1)).filter((m) => !direct.some((d) => d.toLowerCase() === m.toLowerCase()));
+    return { who, text, missing: missingFor(call), direct, reached };
   };
   // Custom tables no sample holds: their schemas inferred from the queries naming them, then
-  // created empty (see infer-tables.ts). Parsers first: their bodies name most of the columns.
+  // created empty; those a sample holds get the columns the queries name that the sample lacks
+  // (see infer-tables.ts). Parsers first: their bodies name most of the columns.
   const home = engine.workspaces[0]!;
   const inferred = new Map<string, InferredTable>();
-  const selectedParsers = options.filter === undefined ? parsers : parsers.filter((p) => `${p.name} ${p.path}`.includes(options.filter!));
+  for (const t of home.tables) if (customTables.has(t.name.toLowerCase())) inferred.set(t.name.toLowerCase(), sampledTable(t.name, t.columns));
   const selectedRules = options.filter === undefined ? rules : rules.filter((r) => `${r.id} ${r.name} ${r.path}`.includes(options.filter!));
+  const selectedParsers = options.filter === undefined ? parsers : parsers.filter((p) => `${p.name} ${p.path}`.includes(options.filter!));
+  // The inference also reads the parsers the selected rules call, so that a filtered run infers
+  // what the full run does for them.
+  const called = new Set(options.filter === undefined ? [] : selectedRules.flatMap((r) => reach(r.query).flatMap((t) => t.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])).map((w) => w.toLowerCase()));
+  const inferredParsers = parsers.filter((p) => selectedParsers.includes(p) || [p.name, ...p.aliases].some((n) => called.has(n.toLowerCase())));
   await inferCustomTables([
-    ...selectedParsers.map((p) => ({ who: `parser ${p.name}`, text: parserBody(p), missing: missingFor(parserCall(p)), direct: namedIn(parserBody(p)) })),
-    ...selectedRules.map((r) => ({ who: `rule ${r.id}`, text: r.query, missing: missingFor(r.query), direct: namedIn(r.query) })),
+    ...inferredParsers.map((p) => inferenceQuery(`parser ${p.name}`, parserBody(p), parserCall(p))),
+    ...selectedRules.map((r) => inferenceQuery(`rule ${r.id}`, r.query, r.query)),
   ], inferred, async (text, more) => {
-    const env: CompileEnv = { ...engine.env(), home: { ...home, tables: [...home.tables, ...more] }, now: new Date(Number(latest / 1000n) + 1000), discover: (sql) => engine.sql(sql) };
+    const replaced = new Set(more.map((t) => t.name.toLowerCase()));
+    const env: CompileEnv = { ...engine.env(), home: { ...home, tables: [...home.tables.filter((t) => !replaced.has(t.name.toLowerCase())), ...more] }, now: new Date(Number(latest / 1000n) + 1000), discover: (sql) => engine.sql(sql) };
     try {
       await compileQuery(text, env);
     } catch (error) {
@@ -282,9 +301,17 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
       await compileQuery(`print Result = ${text}`, env);
     }
   });
+  const sqlTable = (name: string) => `${duckdb.ident(catalogOf(WORKSPACE.id))}.main.${duckdb.ident(name)}`;
   for (const t of inferred.values()) {
+    if (t.sampled) {
+      // Columns the queries name that the sample's rows lack: added (null in those rows).
+      if (t.columns.length === t.given) continue;
+      for (const c of t.columns.slice(t.given)) await engine.sql(`ALTER TABLE ${sqlTable(t.name)} ADD COLUMN ${duckdb.ident(c.name)} ${duckdb.sqlType(c.type)}`);
+      home.tables.splice(home.tables.findIndex((d) => d.name === t.name), 1, { name: t.name, columns: t.columns, stored: true });
+      continue;
+    }
     const cols = t.columns.map((c) => `${duckdb.ident(c.name)} ${duckdb.sqlType(c.type)}`).join(', ');
-    await engine.sql(`CREATE TABLE ${duckdb.ident(catalogOf(WORKSPACE.id))}.main.${duckdb.ident(t.name)} (${cols})`);
+    await engine.sql(`CREATE TABLE ${sqlTable(t.name)} (${cols})`);
     home.tables.push({ name: t.name, columns: t.columns, stored: true });
     tableNames.add(t.name);
   }
@@ -440,7 +467,8 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     parsers_executed: parsersExecuted,
     failures_by_code: Object.fromEntries(Object.entries(failuresByCode).sort((a, b) => b[1] - a[1])),
     needs_custom_table_schema: Object.fromEntries(Object.entries(needsSchema).sort((a, b) => b[1] - a[1])),
-    inferredTables: [...inferred.values()].sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ name: t.name, columns: t.columns, queries: t.usedBy.size })),
+    inferredTables: [...inferred.values()].filter((t) => !t.sampled).sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ name: t.name, columns: t.columns.slice(t.given), queries: t.usedBy.size })),
+    extendedTables: [...inferred.values()].filter((t) => t.sampled && t.columns.length > t.given).sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ name: t.name, columns: t.columns.slice(t.given), queries: t.usedBy.size })),
     rules_on_inferred_tables: onInferredRules,
     rules_on_inferred_tables_compiled: onInferredCompiled,
     rules_on_inferred_tables_executed: onInferredExecuted,
