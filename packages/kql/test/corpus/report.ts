@@ -48,6 +48,7 @@ export function formatReport(r: CorpusReport): string {
   out.push(`rules     ${String(r.rules).padStart(7)}   ${`${r.rules_compiled} (${pct(r.rules_compiled, r.rules)})`.padEnd(18)} ${r.rules_executed} (${pct(r.rules_executed, r.rules)})`);
   out.push(`parsers   ${String(r.parsers).padStart(7)}   ${`${r.parsers_compiled} (${pct(r.parsers_compiled, r.parsers)})`.padEnd(18)} ${r.parsers_executed} (${pct(r.parsers_executed, r.parsers)})`);
   out.push(`targets: rules 97% compile, 95% execute`);
+  out.push(`externaldata: ${r.externalDataMirrored} http(s) addresses the queries read are mirrored as empty files in the run's external data directory (no feed content offline; the server reads an administrator's mirror, never the network)`);
   out.push(`of the rules, ${r.rules_on_inferred_tables} read a custom table whose schema is inferred from usage (no sample): ${r.rules_on_inferred_tables_compiled} compiled, ${r.rules_on_inferred_tables_executed} executed (on empty tables)`);
   out.push('');
   const loaded = r.sampleFiles.filter((f) => f.rows > 0).length;

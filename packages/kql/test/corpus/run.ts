@@ -29,6 +29,10 @@ import { inferCustomTables, sampledTable, type InferenceQuery, type InferredTabl
 import { duckdb } from '../../src/sql/duckdb.ts';
 import { catalogOf } from '../fixture-engine.ts';
 import { SYSTEM_FUNCTIONS } from '../../src/system-functions.ts';
+import { mirroredPath } from '../../src/plan/lower/sources.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
 /** compile: compileQuery (analysis, plan, SQL; discovery of data-dependent schemas); execute: DuckDB. */
 export type Stage = 'compile' | 'execute';
@@ -88,6 +92,12 @@ export interface CorpusReport {
    */
   extendedTables: { name: string; columns: KqlColumn[]; queries: number }[];
   /** Rules reaching (in their text or the parsers they call) a table of inferredTables, and how many of them compiled and executed. */
+  /**
+   * http(s) addresses that externaldata reads in the rules and parsers: each is mirrored in the
+   * run's external data directory as an empty file (the feeds' content is not available offline),
+   * as an administrator mirrors them for the server (see docs/kql.md).
+   */
+  externalDataMirrored: number;
   rules_on_inferred_tables: number;
   rules_on_inferred_tables_compiled: number;
   rules_on_inferred_tables_executed: number;
@@ -209,6 +219,22 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     tables.push({ name: t.schema.name, columns: t.schema.columns.map((c) => ({ name: c.name, type: c.type })), rows: [] });
   }
   // Sentinel's built-in functions (_GetWatchlist) are in every workspace, beside the parsers.
+  // externaldata: every http(s) address the queries read, mirrored as an empty file.
+  const externalDirectory = mkdtempSync(join(tmpdir(), 'vigil-corpus-external-'));
+  const addresses = new Set<string>();
+  for (const text of [...rules.map((r) => r.query), ...parsers.map((p) => p.def.body)]) {
+    for (const block of text.matchAll(/externaldata\s*\([^)]*\)\s*\[([^\]]*)\]/gi)) {
+      for (const m of block[1]!.matchAll(/@?["'](https?:\/\/[^"']+)["']/g)) addresses.add(m[1]!);
+    }
+  }
+  for (const address of addresses) {
+    const relativePath = mirroredPath(address);
+    if (relativePath === null) continue;
+    const file = resolve(externalDirectory, relativePath);
+    if (!file.startsWith(`${externalDirectory}/`)) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '');
+  }
   const engine = await FixtureEngine.create([{ ...WORKSPACE, tables, functions: [...functions, ...SYSTEM_FUNCTIONS.filter((s) => !functions.some((f) => f.name.toLowerCase() === s.name.toLowerCase()))] }]);
   const defs = new Map<string, TableDef>(engine.workspaces[0]!.tables.map((t) => [t.name, t]));
   let sampleRows = 0;
@@ -293,7 +319,7 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     ...selectedRules.map((r) => inferenceQuery(`rule ${r.id}`, r.query, r.query)),
   ], inferred, async (text, more) => {
     const replaced = new Set(more.map((t) => t.name.toLowerCase()));
-    const env: CompileEnv = { ...engine.env(), home: { ...home, tables: [...home.tables.filter((t) => !replaced.has(t.name.toLowerCase())), ...more] }, now: new Date(Number(latest / 1000n) + 1000), discover: (sql) => engine.sql(sql) };
+    const env: CompileEnv = { ...engine.env(), home: { ...home, tables: [...home.tables.filter((t) => !replaced.has(t.name.toLowerCase())), ...more] }, now: new Date(Number(latest / 1000n) + 1000), discover: (sql) => engine.sql(sql), externalData: { directory: externalDirectory } };
     try {
       await compileQuery(text, env);
     } catch (error) {
@@ -340,7 +366,7 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   const runOne = async (query: string, period: number | undefined, who: Omit<Failure, 'stage' | 'kindOfError' | 'code' | 'message' | 'cause'>, printScalar = false): Promise<Outcome> => {
     const now = nowFor(tablesIn(query));
     const env: CompileEnv = {
-      ...engine.env(), now, discover: (sql) => engine.sql(sql),
+      ...engine.env(), now, discover: (sql) => engine.sql(sql), externalData: { directory: externalDirectory },
       ...(period !== undefined ? { timeRange: { start: new Date(now.getTime() - period), end: now } } : {}),
     };
     let text = query;
@@ -458,6 +484,7 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   }
   const causes = [...byCause.values()].sort((a, b) => b.rules - a.rules || b.parsers - a.parsers || a.cause.localeCompare(b.cause));
 
+  rmSync(externalDirectory, { recursive: true, force: true });
   return {
     rules: selectedRules.length,
     rules_compiled: rulesCompiled,
@@ -469,6 +496,7 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     needs_custom_table_schema: Object.fromEntries(Object.entries(needsSchema).sort((a, b) => b[1] - a[1])),
     inferredTables: [...inferred.values()].filter((t) => !t.sampled).sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ name: t.name, columns: t.columns.slice(t.given), queries: t.usedBy.size })),
     extendedTables: [...inferred.values()].filter((t) => t.sampled && t.columns.length > t.given).sort((a, b) => a.name.localeCompare(b.name)).map((t) => ({ name: t.name, columns: t.columns.slice(t.given), queries: t.usedBy.size })),
+    externalDataMirrored: addresses.size,
     rules_on_inferred_tables: onInferredRules,
     rules_on_inferred_tables_compiled: onInferredCompiled,
     rules_on_inferred_tables_executed: onInferredExecuted,
