@@ -1,6 +1,6 @@
 // Helpers every lowering family shares: refusals at a node's position, types and schemas as
 // the analyser computed them, and the parameters of query operators (kind=..., with_itemindex=...).
-import { KqlError, unsupported } from '../../diagnostics.ts';
+import { KqlError, unsupported, type KqlDiagnostic } from '../../diagnostics.ts';
 import { arrayOf, kindOf, kusto, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import { kqlTypeOf } from '../../syntax/symbols.ts';
 import type { KqlColumn, KqlType } from '../../types.ts';
@@ -15,6 +15,17 @@ export function fail(node: KNode, what: string, hint?: string): never {
 export function semantic(node: KNode, code: string, message: string, hint?: string): never {
   const { start, length } = spanOf(node);
   throw new KqlError('semantic', { code, message, start, length, ...(hint !== undefined ? { hint } : {}) });
+}
+
+/**
+ * The analyser's errors inside a node. The analysis refuses a query with errors, but not those
+ * inside a function's body (bound per call): lowering meets them there.
+ */
+export function analyserErrorsIn(node: KNode): KqlDiagnostic[] {
+  const { Kusto } = kusto();
+  return arrayOf(node.GetContainedDiagnostics(Kusto.Language.Syntax.DiagnosticsInclude.Semantic))
+    .filter((d: KNode) => String(d.Severity) === 'Error')
+    .map((d: KNode) => ({ code: String(d.Code), message: String(d.Message), start: d.Start as number, length: d.Length as number }));
 }
 
 /** Columns of a tabular result type (a TableSymbol) as the analyser computed them. */
@@ -35,7 +46,12 @@ export const outputOf = (node: KNode): KqlColumn[] => columnsOfType(node.ResultT
 /** The KQL type of a scalar expression node. */
 export function typeOf(node: KNode): KqlType {
   const t = kqlTypeOf(node.ResultType);
-  if (t === undefined) return fail(node, `An expression of type '${node.ResultType?.Name ?? 'unknown'}'`);
+  if (t === undefined) {
+    // Typed 'error' by an error of the analyser's inside a function's body: that error is the query's.
+    const [error] = analyserErrorsIn(node);
+    if (error !== undefined) throw new KqlError('semantic', error);
+    return fail(node, `An expression of type '${node.ResultType?.Name ?? 'unknown'}'`);
+  }
   return t;
 }
 

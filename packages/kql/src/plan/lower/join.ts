@@ -2,11 +2,12 @@
 // joined with `and`); the default kind is innerunique (one left row per key value). Output: the
 // left columns, then the right ones (the analyser renames clashes: Key1, Name1); lookup keeps
 // each same-named key once and left rows without a match (kind=leftouter, its default).
-import { kindOf, listOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import { KqlError } from '../../diagnostics.ts';
+import { kindOf, listOf, spanOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import type { Lowerer } from '../lower.ts';
 import type { JoinKind, Relation } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
-import { fail, isHint, outputOf, parametersOf } from './context.ts';
+import { analyserErrorsIn, fail, isHint, outputOf, parametersOf } from './context.ts';
 
 const JOIN_KINDS: Record<string, JoinKind> = {
   inner: 'inner', innerunique: 'innerunique', leftouter: 'leftouter', rightouter: 'rightouter', fullouter: 'fullouter',
@@ -29,6 +30,11 @@ export function lowerJoin(lx: Lowerer, left: Relation, op: KNode, scope: Scope):
   const right = lx.tabular(op.Expression, scope);
   const clause = op.ConditionClause ?? op.LookupClause;
   if (kindOf(clause) !== 'JoinOnClause') return fail(clause, 'join ... where', 'Use join ... on with equality conditions.');
+  // Inside a function's body the analyser's errors are not raised by the analysis (a key that
+  // one side lacks, on the data's schema): they are the query's error, not a lowering's.
+  const rightSpan = spanOf(op.Expression);
+  const [error] = analyserErrorsIn(op).filter((d) => d.start < rightSpan.start || d.start >= rightSpan.start + rightSpan.length);
+  if (error !== undefined) throw new KqlError('semantic', error);
   const on: { left: string; right: string }[] = [];
   for (const e of listOf(clause.Expressions)) on.push(...joinCondition(e));
   const columns = outputOf(op);

@@ -18,7 +18,7 @@ import type { KqlColumn } from '../../types.ts';
 import type { Lowerer } from '../lower.ts';
 import type { Relation } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
-import { fail, isHint, outputOf, parametersOf } from './context.ts';
+import { analyserErrorsIn, fail, isHint, outputOf, parametersOf } from './context.ts';
 import { expansionsOf } from './functions.ts';
 
 /** The code of the warning for a union input left out (isfuzzy=true). */
@@ -91,14 +91,6 @@ function unresolved(e: KNode): boolean {
 
 const unresolvedWhy = (e: KNode) => `no table or function is named '${String(startOf(e).SimpleName)}'`;
 
-/** The analyser's errors inside a node (a function body's are not raised by the analysis). */
-function semanticErrorsIn(node: KNode): KqlDiagnostic[] {
-  const { Kusto } = kusto();
-  return arrayOf(node.GetContainedDiagnostics(Kusto.Language.Syntax.DiagnosticsInclude.Semantic))
-    .filter((d: KNode) => String(d.Severity) === 'Error')
-    .map((d: KNode) => ({ code: String(d.Code), message: String(d.Message), start: d.Start as number, length: d.Length as number }));
-}
-
 /**
  * The first of `errors` inside `input`, if there are such errors and each follows an `evaluate
  * bag_unpack` or `pivot` of the input (names its data-dependent output lacks). Undefined
@@ -142,7 +134,7 @@ function removeFailedInputs(lx: Lowerer, op: KNode): void {
   const unknownColumns = arrayOf(op.ResultType?.Columns).some((c: KNode) => kqlTypeOf(c.Type) === undefined);
   const failed = new Map<number, string>();
   all.forEach((e: KNode, index: number) => {
-    const failure = failureAfterPlugin(e, semanticErrorsIn(e));
+    const failure = failureAfterPlugin(e, analyserErrorsIn(e));
     if (failure !== undefined) failed.set(index, failure.message);
     else if (unknownColumns && unresolved(e)) failed.set(index, unresolvedWhy(e));
   });
