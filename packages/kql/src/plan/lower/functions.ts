@@ -6,7 +6,7 @@ import { arrayOf, kindOf, listOf, spanOf, symbolKindOf, type KNode } from '../..
 import type { Lowerer } from '../lower.ts';
 import { kqlTypeOf } from '../../syntax/symbols.ts';
 import { parseDatetimeLiteral, parseNumberLiteral, parseTimespan } from '../literals.ts';
-import { lit, type LiteralValue, type Relation, type Scalar } from '../nodes.ts';
+import { call, lit, type LiteralValue, type Relation, type Scalar } from '../nodes.ts';
 import type { Binding, Scope } from '../scope.ts';
 import { fail } from './context.ts';
 import { SchemaDiscovery } from './evaluate.ts';
@@ -43,7 +43,7 @@ export function expansion(lx: Lowerer, callNode: KNode, args: KNode[], scope: Sc
     const arg = given[i] ?? named.get(name);
     let binding: Binding | undefined;
     if (arg !== undefined) {
-      binding = lx.isTabular(arg) ? { kind: 'table', plan: lx.tabular(arg, scope) } : { kind: 'scalar', expr: lx.scalar(arg, scope, undefined) };
+      binding = lx.isTabular(arg) ? { kind: 'table', plan: lx.tabular(arg, scope) } : { kind: 'scalar', expr: asParameter(p, lx.scalar(arg, scope, undefined)) };
     } else if (p.DefaultValue !== null && p.DefaultValue !== undefined) {
       binding = { kind: 'scalar', expr: defaultValue(lx, p, scope) };
     }
@@ -118,6 +118,18 @@ function atCall(e: unknown, callNode: KNode): unknown {
 }
 
 const movedErrors = new WeakSet<KqlError>();
+
+/**
+ * An argument as the value of its parameter: of another scalar type than declared it converts as
+ * Kusto's to<type>() would (a bool given for a datetime is null). The analyser accepts such calls
+ * (ASIM's InfobloxNIOS parser passes `disabled` where `starttime` is declared); dynamic
+ * parameters take any value as it is.
+ */
+function asParameter(p: KNode, value: Scalar): Scalar {
+  const declared = p.DeclaredTypes?.Count === 1 ? kqlTypeOf(p.DeclaredTypes.getItem(0)) : undefined;
+  if (declared === undefined || declared === 'dynamic' || declared === value.type || value.type === 'dynamic') return value;
+  return call('convert', declared, value);
+}
 
 /**
  * A parameter's default. A saved function's declaration is parsed but not bound by the
