@@ -18,6 +18,9 @@
 //     (plus one second), so that samples fall inside the lookbacks; a query reading no sample
 //     gets the latest time of all samples. A rule runs as the scheduler would run it: its
 //     queryPeriod is the time range, ending at now.
+//   - externaldata's http(s) addresses are read from a mirror directory made for the run, each
+//     an empty file: the feeds are not available offline, as empty tables stand for missing
+//     samples. (The server reads an administrator's mirror the same way, never the network.)
 import { KqlError, compileQuery, type CompileEnv, type KqlColumn, type TableDef } from '../../src/index.ts';
 import { standardTables } from '../../../server/src/logstore/schema.ts';
 import { FixtureEngine, type FixtureTable } from '../fixture-engine.ts';
