@@ -1,7 +1,8 @@
 // The Sentinel corpus as a regression floor: how many rules and parsers compile and execute may
 // only go up. Raise the floors when more pass; never lower them to make a change green.
-// (It runs the whole corpus: about 2 minutes on 2 busy cores, most of it Kusto.Language
-// analysing the expansions of the ASIM parsers, 1-4 s for each rule calling one.)
+// (It runs the whole corpus: about 11 minutes of CPU on this 2-core machine, most of it
+// Kusto.Language analysing: the expansions of the ASIM parsers, 1-4 s for each rule calling one,
+// and the custom-table inference's repeated compiles. The limit leaves room for a busy machine.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -15,7 +16,7 @@ const FLOORS = {
   parsers_executed: 290,
 };
 
-test('Sentinel rules and parsers keep compiling and executing', { skip: !existsSync(`${CORPUS_ROOT}rules.jsonl`) && 'the Sentinel corpus is not checked out', timeout: 15 * 60_000 }, async () => {
+test('Sentinel rules and parsers keep compiling and executing', { skip: !existsSync(`${CORPUS_ROOT}rules.jsonl`) && 'the Sentinel corpus is not checked out', timeout: 30 * 60_000 }, async () => {
   const report = await runCorpus();
   const below = Object.entries(FLOORS).filter(([k, floor]) => (report[k as keyof typeof FLOORS]) < floor);
   assert.deepEqual(below.map(([k, floor]) => `${k} ${report[k as keyof typeof FLOORS]} < ${floor}`), [], formatReport(report));
