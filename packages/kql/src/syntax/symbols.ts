@@ -99,7 +99,7 @@ const GLOBALS_PER_HOME = 64;
  * and every workspace the query names, plus `workspace(name)` declared to return the database
  * named by its argument, which makes `workspace("x").Table` resolve and type-check.
  * Reused while the schemas are the same values: the analyser keeps its caches (bound function
- * bodies, result types) in the state, which measured about 30% off analysing the corpus rules.
+ * bodies, result types) in the state (see analysable).
  */
 export function globalsFor(home: WorkspaceDef, named: Map<string, WorkspaceDef>): KNode {
   const key = [...named].filter(([reference]) => reference !== home.name)
@@ -120,11 +120,28 @@ export function globalsFor(home: WorkspaceDef, named: Map<string, WorkspaceDef>)
     if (reference !== home.name) dbs.push(databaseSymbol(ws, reference));
   }
   const cluster = new S.ClusterSymbol.ctor('vigil', dbs);
-  const globals = L.GlobalState.Default.WithClusterList([cluster]).WithCluster(cluster).WithDatabase(homeDb)
+  const state = L.GlobalState.Default.WithClusterList([cluster]).WithCluster(cluster).WithDatabase(homeDb)
     .WithFunctions(builtinFunctions());
+  const globals = analysable(state);
   if (byKey.size >= GLOBALS_PER_HOME) byKey.delete(byKey.keys().next().value!);
   byKey.set(key, globals);
   return globals;
+}
+
+/**
+ * The state as the analyser would derive it on every call: end tokens in its parse options and a
+ * binding cache. Given a state without a cache, the binder makes a new state with a new cache for
+ * each query, and what it caches there (the bound bodies of saved functions per call site, their
+ * result types) is lost with it; given this one, it keeps it, and a parser's body bound for one
+ * query serves the next (see analyze.test.ts).
+ */
+function analysable(state: KNode): KNode {
+  const prepared = state.WithParseOptions(state.ParseOptions.WithAlwaysProduceEndTokens(true));
+  // The query grammar is built once per process (about 0.7 s) and kept; a state with a cache
+  // would build it into the cache, and KustoCache.GetOrCreate calls the builder twice. Parsing
+  // once without the cache builds the shared one, which every state then finds.
+  kusto().Kusto.Language.KustoCode.Parse('', prepared);
+  return prepared.WithCache();
 }
 
 let functions: KNode[] | undefined;
