@@ -2,6 +2,7 @@
 // once per workspace (schemas are immutable values; a changed schema is a new WorkspaceDef).
 import type { KqlType, TableDef, WorkspaceDef } from '../types.ts';
 import { kusto, type KNode } from './kusto-runtime.ts';
+import { indexMembers } from './member-index.ts';
 
 function scalarType(type: KqlType): KNode {
   const T = kusto().Kusto.Language.Symbols.ScalarTypes;
@@ -74,6 +75,7 @@ export function databaseSymbol(workspace: WorkspaceDef, name: string): KNode {
     members.push(new S.FunctionSymbol.$ctor16(fn.name, parameterList(fn), body, null));
   }
   const db = new S.DatabaseSymbol.$ctor2(name, null, members);
+  indexMembers(db);
   byName.set(name, db);
   return db;
 }
