@@ -2,6 +2,7 @@
 // and gives the rest of the compiler a small typed door into it. Everything .NET-shaped stays
 // in syntax/: the plan never sees a Kusto object.
 import { createRequire } from 'node:module';
+import { memoiseInterfaceNames } from './bridge-lists.ts';
 
 /**
  * A node, token or symbol of Kusto.Language. Its API is .NET's (PascalCase properties, `Count`
@@ -25,6 +26,7 @@ export function kusto(): KustoGlobals {
   require('@kusto/language-service-next/bridge.min.js');
   require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
   const g = globalThis as unknown as KustoGlobals;
+  memoiseInterfaceNames(g.Bridge, g.System);
   runtime = { Kusto: g.Kusto, System: g.System, Bridge: g.Bridge };
   return runtime;
 }
