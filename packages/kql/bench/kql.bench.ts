@@ -127,11 +127,14 @@ async function corpusCompileTimes(): Promise<{ p50: number; p90: number; p50_all
   const home: WorkspaceDef = { id: WS_ID, name: 'corpus', resourceId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/corpus', tenantId: TENANT, tables, functions };
   const env: CompileEnv = { home, resolveWorkspace: async () => undefined, catalogOf, now: DATA_END };
   // Warm-up: the analyser loaded, the workspace's symbols built, the JIT through the common paths.
-  for (const rule of rules.slice(0, 25)) await compileQuery(rule.query, env).catch(() => undefined);
+  // Those rules are not timed: compiled again they would come from the cache of analyses, and
+  // the figure is about queries compiled once.
+  const WARM_UP = 25;
+  for (const rule of rules.slice(0, WARM_UP)) await compileQuery(rule.query, env).catch(() => undefined);
   const ok: number[] = [];
   const all: number[] = [];
   const byRule: { path: string; ms: number }[] = [];
-  for (const rule of rules) {
+  for (const rule of rules.slice(WARM_UP)) {
     const t0 = performance.now();
     let compiled = false;
     try {
@@ -144,7 +147,7 @@ async function corpusCompileTimes(): Promise<{ p50: number; p90: number; p50_all
     byRule.push({ path: rule.path, ms });
   }
   return {
-    p50: r2(median(ok)), p90: r2(percentile(ok, 0.9)), p50_all: r2(median(all)), max: r2(Math.max(...all)), compiled: ok.length, rules: rules.length,
+    p50: r2(median(ok)), p90: r2(percentile(ok, 0.9)), p50_all: r2(median(all)), max: r2(Math.max(...all)), compiled: ok.length, rules: rules.length - WARM_UP,
     slowest: byRule.sort((a, b) => b.ms - a.ms).slice(0, 5).map((x) => ({ path: x.path, ms: r2(x.ms) })),
   };
 }
@@ -258,10 +261,10 @@ async function main(): Promise<void> {
   console.log(`(plan: DuckDB's parse + bind + optimise of the statement alone, EXPLAIN; it is part of each execution)`);
   console.log(`\ntarget: every ratio <= 1.25 (max ${figures.max_ratio}); ${figures.queries_within_1_25} of ${results.length} within`);
   if (corpus !== undefined) {
-    console.log(`corpus compile (warm, ${corpus.rules} rules, ${corpus.compiled} compile): p50 ${corpus.p50} ms, p90 ${corpus.p90} ms (all attempts p50 ${corpus.p50_all} ms, max ${corpus.max} ms); target p50 < 10 ms`);
+    console.log(`corpus compile (warm, ${corpus.rules} rules after 25 of warm-up, each compiled once, ${corpus.compiled} compile): p50 ${corpus.p50} ms, p90 ${corpus.p90} ms (all attempts p50 ${corpus.p50_all} ms, max ${corpus.max} ms); target p50 < 10 ms`);
     for (const s of corpus.slowest) console.log(`  slowest: ${s.ms} ms  ${s.path}`);
   }
-  console.log(`startup to first compile (fresh process, median of ${STARTUP_RUNS}): ${startup.startup_ms} ms = node+tsx ${startup.boot_ms} + modules ${startup.import_ms} + Kusto.Language load ${startup.kusto_load_ms} + symbols of 156 standard tables ${startup.symbols_ms} + first compile (analysis, plan, SQL) ${startup.first_compile_ms}; target 1000 ms`);
+  console.log(`startup to first compile (fresh process, median of ${STARTUP_RUNS}): ${startup.startup_ms} ms = node+tsx ${startup.boot_ms} + modules ${startup.import_ms} + Kusto.Language load ${startup.kusto_load_ms} + symbols of 156 standard tables and the query grammar ${startup.symbols_ms} + first compile (analysis, plan, SQL) ${startup.first_compile_ms}; target 1000 ms`);
   console.log(`EXPLAIN ANALYZE of each query: ${join(DIR, 'explain')}/`);
   console.log(JSON.stringify(figures));
   connection.closeSync();
