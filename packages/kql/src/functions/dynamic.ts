@@ -29,7 +29,12 @@ scalar('dyn_path_string_of_text', ([text, path, paths], c) => {
 scalar('dyn_index', ([d, i], c) => {
   // A key names a member of a bag only (a pointer would also index arrays).
   if (i!.type === 'string') return `(CASE WHEN json_type(${d!.sql}) = 'OBJECT' THEN json_extract(${d!.sql}, ${keyPath(i!.sql)}) END)`;
-  // A negative index counts from the end of the array.
+  // A negative index counts from the end of the array. A constant index names the array once
+  // (it is often a computed one, split(...)[1], inside other calls).
+  const constant = literalOf(i!);
+  if ((typeof constant === 'bigint' || typeof constant === 'number') && Number.isInteger(Number(constant))) {
+    return `json_extract(${d!.sql}, '$[${Number(constant) < 0 ? `#${Number(constant)}` : Number(constant)}]')`;
+  }
   const n = long(i!, c);
   return `json_extract(${d!.sql}, '$[' || CAST(CASE WHEN ${n} < 0 THEN json_array_length(${d!.sql}) + ${n} ELSE ${n} END AS VARCHAR) || ']')`;
 });

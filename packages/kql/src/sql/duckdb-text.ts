@@ -26,6 +26,10 @@ export function realText(x: string): string {
 
 /** A JSON value's text as tostring gives it: strings unquoted, reals as reals print, null as NULL. */
 export function jsonText(j: string, at?: { base: string; path: string; text?: string }): string {
+  // The formula names the value a dozen times: a computed one (split(...)[1], itself inside a
+  // tostring...) is bound once through a lambda, or nested calls grow the SQL exponentially
+  // (Sentinel's SecurityBridge parser nests three deep: minutes of planning).
+  if (at === undefined && !/^("[^"]+"|__\w+)$/.test(j.trim())) return `list_transform([${j}], lambda __j: ${jsonText('__j')})[1]`;
   // json_extract_string already gives what Kusto prints for every JSON type but reals (strings
   // unquoted, null as NULL, bags and arrays as JSON text); reals print as tostring(real) does.
   // Given the document and path of a member (d.a.b), both read it there directly (its text may
