@@ -2,12 +2,10 @@
 // predicates (term semantics of `has`, case rules of `==`/`=~`), `in`, `between`, logic.
 import { elementEquals } from './dynamic.ts';
 import { literalOf, regexEscape, scalar, type SqlArg, type SqlContext } from './registry.ts';
-import { elementText, jsonList } from './sql-helpers.ts';
+import { elementText, jsonList, plusTicks } from './sql-helpers.ts';
 
 const isInteger = (a: SqlArg) => a.type === 'int' || a.type === 'long';
 
-/** Datetime (TIMESTAMP, µs) plus a timespan (BIGINT ticks). */
-const plusTicks = (ts: string, ticks: string) => `(${ts} + to_microseconds(CAST((${ticks}) // 10 AS BIGINT)))`;
 
 scalar('op:+', ([a, b], c) => {
   if (a!.type === 'datetime' && b!.type === 'timespan') return plusTicks(a!.sql, b!.sql);

@@ -16,6 +16,9 @@ export const dyn = (a: SqlArg, c: SqlContext): string => (a.type === 'string' ? 
 /** The argument as a long (BIGINT). */
 export const long = (a: SqlArg, c: SqlContext): string => c.convert(a, 'long');
 
+/** Datetime (TIMESTAMP, µs) plus a timespan (BIGINT ticks). */
+export const plusTicks = (ts: string, ticks: string): string => `(${ts} + to_microseconds(CAST((${ticks}) // 10 AS BIGINT)))`;
+
 /** The argument as a real (DOUBLE). */
 export const real = (a: SqlArg, c: SqlContext): string => c.convert(a, 'real');
 

@@ -2,6 +2,7 @@
 // row_cumsum). Their own small registry because their SQL needs the OVER clause, which the SQL
 // stage builds (partition and order from the plan; the frame from the template).
 import type { SqlArg, SqlContext } from './registry.ts';
+import { plusTicks } from './sql-helpers.ts';
 
 /** `over(frame)` gives ` OVER (...)` with the plan's partition and order, and `frame` if given. */
 export type WindowTemplate = (args: SqlArg[], over: (frame?: string) => string, ctx: SqlContext) => string;
@@ -53,7 +54,6 @@ window('changed', ([x], over) => `(${x!.sql} IS DISTINCT FROM lag(${x!.sql})${ov
 /** Internal: the latest `i` among rows so far with `p` true (the first row of a run, for row_rank_min). */
 window('running_last_where', ([p, i], over) => `max(CASE WHEN ${p!.sql} THEN ${i!.sql} END)${over(RUNNING)}`);
 
-const plusTicks = (ts: string, ticks: string) => `(${ts} + to_microseconds(CAST((${ticks}) // 10 AS BIGINT)))`;
 /**
  * Internal (row_window_session): whether a row starts a segment: the first row, a null value or
  * one after a null, a value at or past the previous one plus `neighbors`, or `restart` true.
