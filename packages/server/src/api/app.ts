@@ -20,6 +20,7 @@ import { registerTableRoutes } from './table-routes.ts';
 import { registerDataCollectionRoutes } from './data-collection-routes.ts';
 import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 import { registerDataCollectorRoutes } from './data-collector-routes.ts';
+import { registerAlertRuleRoutes } from './alert-rule-routes.ts';
 import { registerDataConnectorRoutes } from './data-connector-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerQueryRoutes } from './query-routes.ts';
@@ -85,6 +86,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerWorkspaceRoutes(app, services);
   registerSentinelRoutes(app, services);
   registerDataConnectorRoutes(app, services);
+  registerAlertRuleRoutes(app, services);
   registerAuthorizationRoutes(app, services);
   registerManagedServicesRoutes(app, services);
   registerDeploymentRoutes(app, services);

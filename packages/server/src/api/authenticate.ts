@@ -1,10 +1,9 @@
 // Bearer token -> Caller. The only place a request's identity is established.
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
-import type { Caller } from '../access/caller.ts';
+import { callerOfPrincipal, type Caller } from '../access/caller.ts';
 import { ApiError } from '../errors.ts';
 import { verifyAccessToken } from '../identity/tokens.ts';
-import { getPrincipal, transitiveGroupIds } from '../control/directories.ts';
 
 export async function authenticate(services: Services, request: FastifyRequest): Promise<Caller> {
   const header = request.headers.authorization;
@@ -16,16 +15,9 @@ export async function authenticate(services: Services, request: FastifyRequest):
     throw new ApiError('AuthenticationFailed', "Authentication failed. The 'Authorization' header must have the form 'Bearer <token>'.");
   }
   const verified = await verifyAccessToken(services, match[1]);
-  const principal = await getPrincipal(services.db, verified.principalId);
-  if (principal === undefined || principal.directory_id !== verified.directoryId) {
+  const caller = await callerOfPrincipal(services.db, verified.principalId);
+  if (caller === undefined || caller.directoryId !== verified.directoryId) {
     throw new ApiError('InvalidAuthenticationToken', `The principal '${verified.principalId}' named by the token no longer exists in directory '${verified.directoryId}'.`);
   }
-  return {
-    principalId: principal.id,
-    directoryId: principal.directory_id,
-    kind: principal.kind,
-    displayName: principal.display_name,
-    name: principal.user_principal_name ?? principal.app_id ?? principal.id,
-    groupIds: await transitiveGroupIds(services.db, principal.id),
-  };
+  return caller;
 }

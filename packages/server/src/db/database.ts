@@ -7,6 +7,7 @@ import type { Database } from './schema.ts';
 import * as m0001 from './migrations/0001-control-plane.ts';
 import * as m0002 from './migrations/0002-log-tables-and-ingestion.ts';
 import * as m0003 from './migrations/0003-saved-searches.ts';
+import * as m0004 from './migrations/0004-analytics-rules.ts';
 
 export type Db = Kysely<Database>;
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-control-plane': m0001,
   '0002-log-tables-and-ingestion': m0002,
   '0003-saved-searches': m0003,
+  '0004-analytics-rules': m0004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

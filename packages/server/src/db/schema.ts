@@ -303,6 +303,44 @@ export interface IngestionStatsTable {
   last_event_at: string | null;
 }
 
+export interface AlertRuleTable {
+  /** Lower-case: {workspace id}/providers/microsoft.securityinsights/alertrules/{name}. */
+  id: string;
+  /** The workspace's customer id. */
+  workspace_id: string;
+  /** The rule id as created (display case). */
+  name: string;
+  kind: 'Scheduled' | 'NRT';
+  /** JSON: the canonical properties (detect/rule-model.ts). */
+  properties: string;
+  /** 1 or 0: copied out of properties so the scheduler can select enabled rules. */
+  enabled: number;
+  etag: string;
+  /** The principal whose reach the rule's query runs with (the last one to save it): workspace() resolves among what it may read. */
+  run_as_principal_id: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+  /** ISO time the first window starts from: when the rule was (re)enabled or its schedule changed. */
+  schedule_from: string;
+  /** Why the scheduler disabled the rule (it kept failing); null otherwise. */
+  disabled_reason: string | null;
+}
+
+export interface RuleRunTable {
+  id: Generated<number>;
+  rule_id: string;
+  window_start: string;
+  window_end: string;
+  started_at: string;
+  duration_ms: number;
+  status: 'Succeeded' | 'Failed';
+  rows: number | null;
+  alerts: number;
+  error: string | null;
+}
+
 export interface Database {
   directories: DirectoryTable;
   principals: PrincipalTable;
@@ -324,6 +362,8 @@ export interface Database {
   directory_filters: DirectoryFilterTable;
   log_tables: LogTableTable;
   saved_searches: SavedSearchTable;
+  alert_rules: AlertRuleTable;
+  rule_runs: RuleRunTable;
   data_collection_endpoints: DataCollectionResourceTable;
   data_collection_rules: DataCollectionResourceTable;
   usage_hourly: UsageHourlyTable;

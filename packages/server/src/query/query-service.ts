@@ -7,7 +7,7 @@ import type { Caller } from '../access/caller.ts';
 import type { CompileEnv, CompiledQuery, WorkspaceDef } from '../../../kql/src/index.ts';
 import type { Workspace } from '../control/workspaces.ts';
 import { ApiError } from '../errors.ts';
-import { parseTimespan } from './timespan.ts';
+import { parseTimespan, type TimeRange } from './timespan.ts';
 import type { QueryPreferences } from './prefer.ts';
 import { resolveReadableWorkspace } from './workspace-access.ts';
 import { ambiguousWorkspace, fromKqlError, isKqlError, QueryError, workspaceNotFound } from './query-errors.ts';
@@ -53,68 +53,11 @@ export async function runLogQuery(services: Services, q: LogQuery): Promise<LogQ
     const w = await resolve(reference, `workspaces[${i}]`);
     if (w.customer_id !== home.customer_id && !additional.some((a) => a.customer_id === w.customer_id)) additional.push(w);
   }
-  // Everything the compiled SQL may read: what was named, plus what workspace() resolves to.
-  const readable = new Set([home.customer_id, ...additional.map((w) => w.customer_id)]);
-
-  const env: CompileEnv = {
-    home: await services.schemas.get(home),
-    additional: await Promise.all(additional.map((w) => services.schemas.get(w))),
-    now,
-    catalogOf: workspaceCatalog,
-    ...(services.config.externalDataDirectory !== undefined ? { externalData: { directory: services.config.externalDataDirectory } } : {}),
-    resolveWorkspace: async (reference: string): Promise<WorkspaceDef | undefined> => {
-      const r = await resolveReadableWorkspace(ctx, q.caller, reference);
-      if (r.kind === 'ambiguous') throw ambiguousWorkspace(reference, r.count, 'workspace() in the query');
-      if (r.kind === 'not-found') return undefined;
-      readable.add(r.workspace.customer_id);
-      return services.schemas.get(r.workspace);
-    },
-    // evaluate bag_unpack / pivot without a schema: the compiler asks the data for the columns,
-    // through the same store and the same check that it reads only what the caller may read.
-    discover: async (sql: string, workspaces: string[]): Promise<unknown[][]> => {
-      if (workspaces.some((id) => !readable.has(id))) {
-        throw new ApiError('InternalServerError', 'The query was refused before it ran: its schema discovery would read storage it was not given. This is a bug in Vigil.');
-      }
-      const found = await services.queryStore.query({ sql, workspaces, maxRows: 10_000, timeoutMs: q.prefer.waitSeconds * 1000 });
-      return found.rows;
-    },
-  };
-  if (q.timespan !== undefined && q.timespan !== null && q.timespan.trim() !== '') env.timeRange = parseTimespan(q.timespan, now);
-
-  let compiled: CompiledQuery;
-  try {
-    compiled = await services.compileQuery(q.query, env);
-  } catch (error) {
-    if (isKqlError(error)) throw fromKqlError(error, q.query);
-    throw error;
-  }
-  // The compiler is trusted to read only what it was given, and checked anyway: a query never
-  // touches a workspace the caller may not read.
-  const foreign = compiled.workspaces.filter((id) => !readable.has(id));
-  if (foreign.length > 0) {
-    services.log.error({ query: q.query, workspaces: compiled.workspaces, readable: [...readable] }, 'the compiled query reads workspaces it was not given; refused');
-    throw new ApiError('InternalServerError', 'The query was refused before it ran: its compiled form would read storage it was not given. This is a bug in Vigil; it was logged with the request id.');
-  }
-
+  const timeRange = q.timespan !== undefined && q.timespan !== null && q.timespan.trim() !== '' ? parseTimespan(q.timespan, now) : undefined;
+  const compiled = await compileForCaller(services, { caller: q.caller, home, additional, query: q.query, timeRange, now, waitSeconds: q.prefer.waitSeconds });
   const maxRows = services.config.queryMaxRows;
   const maxBytes = services.config.queryMaxBytes;
-  let answer: QueryResult;
-  try {
-    answer = await services.queryStore.query({
-      sql: compiled.sql,
-      workspaces: compiled.workspaces,
-      maxRows,
-      maxBytes,
-      timeoutMs: q.prefer.waitSeconds * 1000,
-      queryId: q.queryId,
-    });
-  } catch (error) {
-    throw storeError(error, q.prefer.waitSeconds, services.config.externalDataDirectory);
-  }
-  if (answer.columns.length !== compiled.columns.length) {
-    services.log.error({ query: q.query, sql: compiled.sql, expected: compiled.columns, got: answer.columns }, 'the engine returned other columns than the compiler declared');
-    throw new ApiError('InternalServerError', 'The query ran but its result did not have the columns the compiler declared. This is a bug in Vigil; it was logged with the request id.');
-  }
+  const answer = await runCompiled(services, compiled, { query: q.query, maxRows, maxBytes, timeoutSeconds: q.prefer.waitSeconds, queryId: q.queryId });
 
   const rows = formatRows(compiled.columns, answer.rows, { maxRows, maxBytes });
   const truncated = answer.truncated ?? rows.truncated;
@@ -125,6 +68,95 @@ export async function runLogQuery(services: Services, q: LogQuery): Promise<LogQ
   if (q.prefer.includeRender && compiled.render !== undefined) body.render = { visualization: compiled.render.visualization, ...compiled.render.properties };
   if (truncated !== undefined) body.error = partialError(truncated, rows.count, maxRows, maxBytes);
   return { body, headers: q.prefer.applied === undefined ? {} : { 'preference-applied': q.prefer.applied } };
+}
+
+export interface CompileRequest {
+  caller: Caller;
+  home: Workspace;
+  /** More workspaces every table reference also reads (the query API's `workspaces`). */
+  additional?: Workspace[];
+  query: string;
+  timeRange?: TimeRange | undefined;
+  now: Date;
+  /** The time limit of schema discovery (evaluate bag_unpack), in seconds. */
+  waitSeconds: number;
+}
+
+/**
+ * Compiles a query in `home` with the caller's reach: workspace() resolves among the workspaces
+ * the caller may read, and the compiled SQL is checked to read nothing else. Analytics rules
+ * compile through here too, with the reach of the principal they run as.
+ */
+export async function compileForCaller(services: Services, r: CompileRequest): Promise<CompiledQuery> {
+  const ctx = { db: services.db, now: services.now };
+  const additional = r.additional ?? [];
+  // Everything the compiled SQL may read: what was named, plus what workspace() resolves to.
+  const readable = new Set([r.home.customer_id, ...additional.map((w) => w.customer_id)]);
+  const env: CompileEnv = {
+    home: await services.schemas.get(r.home),
+    additional: await Promise.all(additional.map((w) => services.schemas.get(w))),
+    now: r.now,
+    catalogOf: workspaceCatalog,
+    ...(services.config.externalDataDirectory !== undefined ? { externalData: { directory: services.config.externalDataDirectory } } : {}),
+    resolveWorkspace: async (reference: string): Promise<WorkspaceDef | undefined> => {
+      const found = await resolveReadableWorkspace(ctx, r.caller, reference);
+      if (found.kind === 'ambiguous') throw ambiguousWorkspace(reference, found.count, 'workspace() in the query');
+      if (found.kind === 'not-found') return undefined;
+      readable.add(found.workspace.customer_id);
+      return services.schemas.get(found.workspace);
+    },
+    // evaluate bag_unpack / pivot without a schema: the compiler asks the data for the columns,
+    // through the same store and the same check that it reads only what the caller may read.
+    discover: async (sql: string, workspaces: string[]): Promise<unknown[][]> => {
+      if (workspaces.some((id) => !readable.has(id))) {
+        throw new ApiError('InternalServerError', 'The query was refused before it ran: its schema discovery would read storage it was not given. This is a bug in Vigil.');
+      }
+      const found = await services.queryStore.query({ sql, workspaces, maxRows: 10_000, timeoutMs: r.waitSeconds * 1000 });
+      return found.rows;
+    },
+  };
+  if (r.timeRange !== undefined) env.timeRange = r.timeRange;
+
+  let compiled: CompiledQuery;
+  try {
+    compiled = await services.compileQuery(r.query, env);
+  } catch (error) {
+    if (isKqlError(error)) throw fromKqlError(error, r.query);
+    throw error;
+  }
+  // The compiler is trusted to read only what it was given, and checked anyway: a query never
+  // touches a workspace the caller may not read.
+  const foreign = compiled.workspaces.filter((id) => !readable.has(id));
+  if (foreign.length > 0) {
+    services.log.error({ query: r.query, workspaces: compiled.workspaces, readable: [...readable] }, 'the compiled query reads workspaces it was not given; refused');
+    throw new ApiError('InternalServerError', 'The query was refused before it ran: its compiled form would read storage it was not given. This is a bug in Vigil; it was logged with the request id.');
+  }
+  return compiled;
+}
+
+/** Runs a compiled query with the result and time limits; errors in Log Analytics' shape. */
+export async function runCompiled(
+  services: Services, compiled: CompiledQuery,
+  limits: { query: string; maxRows: number; maxBytes?: number; timeoutSeconds: number; queryId?: string },
+): Promise<QueryResult> {
+  let answer: QueryResult;
+  try {
+    answer = await services.queryStore.query({
+      sql: compiled.sql,
+      workspaces: compiled.workspaces,
+      maxRows: limits.maxRows,
+      ...(limits.maxBytes !== undefined ? { maxBytes: limits.maxBytes } : {}),
+      timeoutMs: limits.timeoutSeconds * 1000,
+      ...(limits.queryId !== undefined ? { queryId: limits.queryId } : {}),
+    });
+  } catch (error) {
+    throw storeError(error, limits.timeoutSeconds, services.config.externalDataDirectory);
+  }
+  if (answer.columns.length !== compiled.columns.length) {
+    services.log.error({ query: limits.query, sql: compiled.sql, expected: compiled.columns, got: answer.columns }, 'the engine returned other columns than the compiler declared');
+    throw new ApiError('InternalServerError', 'The query ran but its result did not have the columns the compiler declared. This is a bug in Vigil; it was logged with the request id.');
+  }
+  return answer;
 }
 
 function storeError(error: unknown, waitSeconds: number, externalDirectory: string | undefined): unknown {
