@@ -12,6 +12,7 @@ import { SyslogReceivers } from './ingest/syslog-receiver.ts';
 import { startAllReceivers } from './api/data-connector-routes.ts';
 import { runRetention } from './ingest/retention.ts';
 import { scheduleJob } from './jobs.ts';
+import { RuleScheduler } from './detect/scheduler.ts';
 import { materializeUsage } from './ingest/usage.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
@@ -26,6 +27,8 @@ export interface RunningServer {
   services: Services;
   app: FastifyInstance;
   tls: TlsMaterial;
+  /** The analytics rule scheduler (ticks on its own; tests may tick it). */
+  scheduler: RuleScheduler;
   close(): Promise<void>;
 }
 
@@ -94,7 +97,11 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       (error: unknown) => log.warn({ err: error }, 'KQL compiler warm-up failed; the first query will load it'),
     );
   }
+  // Alerts a stop caught between their commit and their SecurityAlert row are appended first.
+  const scheduler = new RuleScheduler(services);
+  await scheduler.recover();
   const stopJobs = [
+    scheduleJob('rules', services, config.schedulerTickSeconds * 1000, () => scheduler.tick()),
     scheduleJob('retention', services, 3_600_000, async () => {
       const purged = await runRetention(services);
       if (purged.length > 0) log.info({ purged }, 'retention purged old rows');
@@ -107,6 +114,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     services,
     app,
     tls,
+    scheduler,
     close: async () => {
       // Stop taking requests (in-flight ones finish), commit what is queued, then close stores.
       for (const stop of stopJobs) await stop();

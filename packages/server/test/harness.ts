@@ -46,13 +46,15 @@ export interface TestServerOptions {
   now?: () => Date;
   maxBodyBytes?: number;
   /** More settings (query limits...). */
-  config?: Partial<Pick<Parameters<typeof resolveConfig>[0], 'queryMaxRows' | 'queryMaxBytes' | 'queryTimeoutSeconds' | 'queryMaxTimeoutSeconds' | 'externalDataDirectory'>>;
+  config?: Partial<Pick<Parameters<typeof resolveConfig>[0], 'queryMaxRows' | 'queryMaxBytes' | 'queryTimeoutSeconds' | 'queryMaxTimeoutSeconds' | 'externalDataDirectory' | 'scheduledRuleDelaySeconds' | 'nrtRuleDelaySeconds' | 'schedulerTickSeconds'>>;
   /** A stand-in for the KQL compiler. */
   compileQuery?: CompileQuery;
+  /** Use this data directory (kept on close: a test restarts a server on it) instead of a new temporary one. */
+  dataDir?: string;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-test-'));
   const certFile = process.env.VIGIL_TEST_TLS_CERT;
   const keyFile = process.env.VIGIL_TEST_TLS_KEY;
   const overrides: Parameters<typeof resolveConfig>[0] = { dataDir, port: 0, host: '127.0.0.1', logLevel: (process.env.VIGIL_TEST_LOG as 'silent') ?? 'silent' };
@@ -72,7 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     } catch (error) {
       // A world that fails to apply must not leave a listening server behind (the run would hang).
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
       throw error;
     }
   }
@@ -109,7 +111,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async close() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001-control-plane.ts';
 import * as m0002 from './migrations/0002-log-tables-and-ingestion.ts';
 import * as m0003 from './migrations/0003-saved-searches.ts';
 import * as m0004 from './migrations/0004-analytics-rules.ts';
+import * as m0005 from './migrations/0005-alerts.ts';
 
 export type Db = Kysely<Database>;
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-log-tables-and-ingestion': m0002,
   '0003-saved-searches': m0003,
   '0004-analytics-rules': m0004,
+  '0005-alerts': m0005,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -341,6 +341,25 @@ export interface RuleRunTable {
   error: string | null;
 }
 
+export interface AlertTable {
+  /** SecurityAlert.SystemAlertId. */
+  id: string;
+  workspace_id: string;
+  /** The rule's lower-case id (kept when the rule is deleted: alerts outlive their rule). */
+  rule_id: string;
+  window_end: string;
+  time_generated: string;
+  severity: string;
+  display_name: string;
+  /** JSON: SecurityAlert.Entities. */
+  entities: string;
+  /** JSON: the whole SecurityAlert row, appended to the log store as is. */
+  record: string;
+  /** 1 once the row is in the workspace's SecurityAlert table. */
+  appended: number;
+  incident_id: string | null;
+}
+
 export interface Database {
   directories: DirectoryTable;
   principals: PrincipalTable;
@@ -364,6 +383,7 @@ export interface Database {
   saved_searches: SavedSearchTable;
   alert_rules: AlertRuleTable;
   rule_runs: RuleRunTable;
+  alerts: AlertTable;
   data_collection_endpoints: DataCollectionResourceTable;
   data_collection_rules: DataCollectionResourceTable;
   usage_hourly: UsageHourlyTable;

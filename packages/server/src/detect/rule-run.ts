@@ -1,0 +1,131 @@
+// One window of one rule: compile its query as the principal the rule runs as, run it over the
+// window, build the alerts, and commit the run record with its alerts in one transaction (the
+// record is unique per window: a window that ran is never run again). The alerts then reach the
+// SecurityAlert table through the outbox, and the run its SentinelHealth row.
+import { performance } from 'node:perf_hooks';
+import type { Services } from '../services.ts';
+import { callerOfPrincipal } from '../access/caller.ts';
+import type { AlertRule } from '../control/alert-rules.ts';
+import type { Workspace } from '../control/workspaces.ts';
+import { inTransaction } from '../db/database.ts';
+import { findStandardTable } from '../logstore/schema.ts';
+import { typeRows } from '../ingest/type-rows.ts';
+import { runCompiled } from '../query/query-service.ts';
+import { buildAlerts, type Alert } from './alerts.ts';
+import { parseIsoDuration } from './durations.ts';
+import { compileRuleQuery } from './rule-query.ts';
+import { securityAlertRow } from './security-alert.ts';
+import type { Window } from './windows.ts';
+
+/** A rule's query may run this long per window (Log Analytics' longest query). */
+const RUN_TIMEOUT_SECONDS = 600;
+
+export type RunOutcome =
+  | { status: 'Succeeded'; rows: number; alerts: number; suppressed: boolean; durationMs: number }
+  | { status: 'Failed'; error: string; durationMs: number }
+  /** Another run recorded this window first. */
+  | { status: 'AlreadyRan' };
+
+/** Runs the rule's query over `window` and returns the alerts it would raise, without raising them. */
+export async function evaluateRule(services: Services, rule: AlertRule, workspace: Workspace, window: Window): Promise<{ rows: number; alerts: Alert[] }> {
+  const caller = await callerOfPrincipal(services.db, rule.row.run_as_principal_id);
+  if (caller === undefined) {
+    throw new Error(`the principal the rule runs as (${rule.row.updated_by}, who last saved it) no longer exists; save the rule again to run it as yourself`);
+  }
+  const compiled = await compileRuleQuery(services, caller, workspace, rule.definition.properties.query, window);
+  const answer = await runCompiled(services, compiled, { query: rule.definition.properties.query, maxRows: services.config.queryMaxRows, timeoutSeconds: RUN_TIMEOUT_SECONDS });
+  return { rows: answer.rows.length, alerts: buildAlerts(rule.definition, compiled.columns, answer.rows) };
+}
+
+export async function runRuleWindow(services: Services, rule: AlertRule, workspace: Workspace, window: Window): Promise<RunOutcome> {
+  const started = performance.now();
+  const startedAt = services.now();
+  let evaluated: { rows: number; alerts: Alert[] };
+  try {
+    evaluated = await evaluateRule(services, rule, workspace, window);
+  } catch (error) {
+    return { status: 'Failed', error: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started) };
+  }
+  const suppressed = evaluated.alerts.length > 0 && await isSuppressed(services, rule, startedAt);
+  const alerts = suppressed ? [] : evaluated.alerts;
+  const durationMs = Math.round(performance.now() - started);
+  const recorded = await recordRun(services, rule, window, startedAt, durationMs, { status: 'Succeeded', rows: evaluated.rows, alerts, workspace });
+  if (!recorded) return { status: 'AlreadyRan' };
+  await appendPendingAlerts(services, workspace.customer_id);
+  return { status: 'Succeeded', rows: evaluated.rows, alerts: alerts.length, suppressed, durationMs };
+}
+
+/** Records a window that failed for good (its retries spent). */
+export async function recordFailedRun(services: Services, rule: AlertRule, window: Window, error: string, durationMs: number): Promise<boolean> {
+  return recordRun(services, rule, window, services.now(), durationMs, { status: 'Failed', error });
+}
+
+type RunRecord =
+  | { status: 'Succeeded'; rows: number; alerts: Alert[]; workspace: Workspace }
+  | { status: 'Failed'; error: string };
+
+async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<boolean> {
+  try {
+    await inTransaction(services.db, async (trx) => {
+      await trx.insertInto('rule_runs').values({
+        rule_id: rule.row.id,
+        window_start: window.start.toISOString(),
+        window_end: window.end.toISOString(),
+        started_at: startedAt.toISOString(),
+        duration_ms: durationMs,
+        status: r.status,
+        rows: r.status === 'Succeeded' ? r.rows : null,
+        alerts: r.status === 'Succeeded' ? r.alerts.length : 0,
+        error: r.status === 'Failed' ? r.error : null,
+      }).execute();
+      if (r.status === 'Succeeded' && r.alerts.length > 0) {
+        const now = services.now();
+        await trx.insertInto('alerts').values(r.alerts.map((a) => ({
+          id: a.id,
+          workspace_id: r.workspace.customer_id,
+          rule_id: rule.row.id,
+          window_end: window.end.toISOString(),
+          time_generated: now.toISOString(),
+          severity: a.severity,
+          display_name: a.displayName,
+          entities: JSON.stringify(a.entities),
+          record: JSON.stringify(securityAlertRow(a, rule, r.workspace, window, r.rows, now)),
+          appended: 0,
+          incident_id: null,
+        }))).execute();
+      }
+    });
+  } catch (error) {
+    if (/UNIQUE constraint failed: rule_runs/.test(String(error))) return false;
+    throw error;
+  }
+  return true;
+}
+
+/** Suppression: after a rule raised an alert, it raises none for suppressionDuration. */
+async function isSuppressed(services: Services, rule: AlertRule, now: Date): Promise<boolean> {
+  const p = rule.definition.properties;
+  if (!p.suppressionEnabled) return false;
+  const since = new Date(now.getTime() - parseIsoDuration(p.suppressionDuration)!).toISOString();
+  const recent = await services.db.selectFrom('alerts').select('id').where('rule_id', '=', rule.row.id).where('time_generated', '>', since).executeTakeFirst();
+  return recent !== undefined;
+}
+
+/**
+ * Appends the workspace's alerts not yet in its SecurityAlert table (the outbox). Also run at
+ * start, for alerts committed just before a stop. An append that was durable but not yet marked
+ * when the process died is appended again: the one case of a repeated SecurityAlert row.
+ */
+export async function appendPendingAlerts(services: Pick<Services, 'db' | 'ingestor' | 'now'>, workspaceId: string): Promise<number> {
+  const pending = await services.db.selectFrom('alerts').select(['id', 'record']).where('workspace_id', '=', workspaceId).where('appended', '=', 0).orderBy('time_generated').execute();
+  if (pending.length === 0) return 0;
+  const table = findStandardTable('SecurityAlert')!;
+  const rows = pending.map((p) => JSON.parse(p.record) as Record<string, unknown>);
+  const bytes = pending.reduce((n, p) => n + p.record.length, 0);
+  const typed = typeRows(table, rows, { workspaceId, receivedAt: services.now(), bytes });
+  // Rows we build ourselves: one that does not type is a bug, and must not pass for appended.
+  if (typed.rejected.length > 0) throw new Error(`SecurityAlert rows did not type: ${typed.rejected.map((r) => `${r.column ?? ''} ${r.problem}`).join('; ')}`);
+  await services.ingestor.write(workspaceId, table, typed, 'Analytics', bytes);
+  await services.db.updateTable('alerts').set({ appended: 1 }).where('id', 'in', pending.map((p) => p.id)).execute();
+  return pending.length;
+}

@@ -1,0 +1,174 @@
+// The rule scheduler end to end: SecurityEvent rows sent through the Logs Ingestion API, rules
+// saved through ARM, windows run on a clock the test moves, alerts read back from SecurityAlert
+// through the query API. Every window exactly once (ticks repeated, a restart on the same data
+// directory, an hour of downtime caught up), suppression, and a failing rule disabled.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { INGEST, query, queryToken, queryWorld, upload } from './query-fixtures.ts';
+
+const F = WORLD.fabrikam;
+const FWS = ws(F.subscription, F.rg, F.workspace);
+const RULES = `${FWS}/providers/Microsoft.SecurityInsights/alertRules`;
+const V = 'api-version=2022-09-01-preview';
+
+let clock = new Date('2026-11-27T10:00:00Z');
+const dataDir = mkdtempSync(join(tmpdir(), 'vigil-detect-'));
+let t: TestServer;
+let admin: string;
+let reader: string;
+let customerId: string;
+let target: { immutableId: string; stream: string };
+
+const start = () => startTestServer({ environment: queryWorld(), now: () => clock, dataDir, config: { schedulerTickSeconds: 300 } });
+
+before(async () => {
+  t = await start();
+  admin = await t.userToken(F.tenant, WORLD.users.fabrikamAdmin.upn, WORLD.users.fabrikamAdmin.password);
+  reader = await queryToken(t, F.tenant, WORLD.users.fabrikamAdmin);
+  customerId = (await t.request('GET', `${FWS}?api-version=2022-10-01`, { token: admin })).body.properties.customerId;
+  // A data collection rule sending the standard SecurityEvent stream to the workspace.
+  const dcr = `/subscriptions/${F.subscription}/resourceGroups/${F.rg}/providers/Microsoft.Insights/dataCollectionRules/dcr-security-events`;
+  const res = await t.request('PUT', `${dcr}?api-version=2023-03-11`, {
+    token: admin,
+    body: { location: 'westeurope', properties: {
+      destinations: { logAnalytics: [{ workspaceResourceId: FWS, name: 'la' }] },
+      dataFlows: [{ streams: ['Microsoft-SecurityEvent'], destinations: ['la'], outputStream: 'Microsoft-SecurityEvent' }],
+    } },
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  target = { immutableId: res.body.properties.immutableId, stream: 'Microsoft-SecurityEvent' };
+});
+after(async () => {
+  await t.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const failedLogons = (computer: string, n: number, at: string) =>
+  Array.from({ length: n }, (_, i) => ({ TimeGenerated: at, Computer: computer, EventID: 4625, Account: `CONTOSO\\user${i}`, Activity: '4625 - An account failed to log on.' }));
+
+const rule = (extra: Record<string, unknown> = {}) => ({
+  kind: 'Scheduled',
+  properties: {
+    displayName: 'Many failed logons on {{Computer}}', severity: 'High', enabled: true,
+    query: 'SecurityEvent | where EventID == 4625 | summarize Failures = count(), TimeGenerated = max(TimeGenerated) by Computer | where Failures > 10',
+    queryFrequency: 'PT5M', queryPeriod: 'PT1H', triggerOperator: 'GreaterThan', triggerThreshold: 0,
+    suppressionDuration: 'PT1H', suppressionEnabled: false, tactics: ['CredentialAccess'], techniques: ['T1110'],
+    eventGroupingSettings: { aggregationKind: 'AlertPerResult' },
+    entityMappings: [{ entityType: 'Host', fieldMappings: [{ identifier: 'HostName', columnName: 'Computer' }] }],
+    customDetails: { Failures: 'Failures' },
+    alertDetailsOverride: { alertDisplayNameFormat: 'Brute force on {{Computer}}' },
+    ...extra,
+  },
+});
+
+/** Tokens live an hour on the test's clock: sign in again after moving it. */
+async function signIn(): Promise<void> {
+  admin = await t.userToken(F.tenant, WORLD.users.fabrikamAdmin.upn, WORLD.users.fabrikamAdmin.password);
+  reader = await queryToken(t, F.tenant, WORLD.users.fabrikamAdmin);
+}
+
+async function runs(ruleName: string) {
+  const id = `${FWS.toLowerCase()}/providers/microsoft.securityinsights/alertrules/${ruleName}`;
+  return t.server.services.db.selectFrom('rule_runs').selectAll().where('rule_id', '=', id).orderBy('window_end').execute();
+}
+
+async function alerts(where = '') {
+  const res = await query(t, reader, customerId, { query: `SecurityAlert ${where} | sort by TimeGenerated asc, AlertName asc | project AlertName, AlertSeverity, Entities, ExtendedProperties, Tactics, ProviderName, StartTime` });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.tables[0].rows as unknown[][];
+}
+
+test('a scheduled rule runs each window once, after the ingestion delay, and its alerts land in SecurityAlert', async () => {
+  await upload(t, INGEST.fabrikam, target, [...failedLogons('dc01', 12, '2026-11-27T09:30:00Z'), ...failedLogons('ws02', 3, '2026-11-27T09:30:00Z')]);
+  const saved = await t.request('PUT', `${RULES}/brute-force?${V}`, { token: admin, body: rule() });
+  assert.equal(saved.status, 201, JSON.stringify(saved.body));
+
+  // Saved at 10:00: the first window ends 5 minutes (the delay) earlier, so it runs at once.
+  await t.server.scheduler.tick();
+  await t.server.scheduler.tick();
+  let r = await runs('brute-force');
+  assert.deepEqual(r.map((x) => [x.window_start, x.window_end, x.status, x.rows, x.alerts]), [['2026-11-27T08:55:00.000Z', '2026-11-27T09:55:00.000Z', 'Succeeded', 1, 1]]);
+
+  const [first] = await alerts();
+  assert.ok(first);
+  const [name, severity, entities, extended, tactics, provider, startTime] = first as [string, string, string, string, string, string, string];
+  assert.equal(name, 'Brute force on dc01');
+  assert.equal(severity, 'High');
+  assert.deepEqual(JSON.parse(entities), [{ $id: '2', Type: 'host', HostName: 'dc01' }]);
+  const ext = JSON.parse(extended);
+  assert.equal(ext['Analytic Rule Name'], 'Many failed logons on {{Computer}}');
+  assert.equal(ext['Query Start Time UTC'], '2026-11-27T08:55:00.000Z');
+  assert.deepEqual(JSON.parse(ext['Custom Details']), { Failures: ['12'] });
+  assert.equal(tactics, 'CredentialAccess');
+  assert.equal(provider, 'ASI Scheduled Alerts');
+  assert.equal(startTime, '2026-11-27T09:30:00.000Z');
+
+  // 10:04: the window ending 10:00 is over but not yet 5 minutes old; at 10:05 it runs.
+  clock = new Date('2026-11-27T10:04:00Z');
+  await t.server.scheduler.tick();
+  assert.equal((await runs('brute-force')).length, 1);
+  clock = new Date('2026-11-27T10:05:00Z');
+  await t.server.scheduler.tick();
+  r = await runs('brute-force');
+  assert.deepEqual(r.map((x) => x.window_end), ['2026-11-27T09:55:00.000Z', '2026-11-27T10:00:00.000Z']);
+  assert.equal((await alerts()).length, 2, 'the overlapping lookback sees dc01 again (no suppression)');
+});
+
+test('after a restart and an hour of downtime, every missed window runs once, in order', async () => {
+  await t.close();
+  clock = new Date('2026-11-27T11:05:00Z');
+  t = await start();
+  await signIn();
+  await t.server.scheduler.tick();
+  await t.server.scheduler.tick();
+  const r = await runs('brute-force');
+  const ends = r.map((x) => x.window_end);
+  assert.equal(new Set(ends).size, ends.length, 'no window twice');
+  assert.equal(ends.length, 2 + 12);
+  for (let i = 1; i < ends.length; i++) assert.equal(Date.parse(ends[i]!) - Date.parse(ends[i - 1]!), 5 * 60_000, `no gap before ${ends[i]}`);
+  assert.equal(ends.at(-1), '2026-11-27T11:00:00.000Z');
+  // dc01's burst at 09:30 is inside the lookback of the windows ending up to 10:25.
+  assert.deepEqual(r.map((x) => x.alerts), [1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+  const health = await query(t, reader, customerId, { query: "SentinelHealth | where SentinelResourceKind == 'Scheduled' | summarize count() by Status, OperationName" });
+  assert.deepEqual(health.body.tables[0].rows, [['Success', 'Scheduled analytics rule run', 14]]);
+});
+
+test('suppression: after an alert, the rule raises none for the suppression duration', async () => {
+  clock = new Date('2026-11-27T12:00:00Z');
+  await signIn();
+  await upload(t, INGEST.fabrikam, target, failedLogons('dc02', 11, '2026-11-27T11:50:00Z'));
+  const saved = await t.request('PUT', `${RULES}/suppressed?${V}`, { token: admin, body: rule({ suppressionEnabled: true, suppressionDuration: 'PT1H', query: "SecurityEvent | where Computer == 'dc02' and EventID == 4625 | summarize Failures = count(), TimeGenerated = max(TimeGenerated) by Computer | where Failures > 10" }) });
+  assert.equal(saved.status, 201, JSON.stringify(saved.body));
+  await t.server.scheduler.tick();
+  clock = new Date('2026-11-27T12:10:00Z');
+  await t.server.scheduler.tick();
+  const r = await runs('suppressed');
+  assert.deepEqual(r.map((x) => [x.rows, x.alerts]), [[1, 1], [1, 0], [1, 0]]);
+  assert.equal((await alerts("| where AlertType endswith '_suppressed'")).length, 1, 'one alert from the suppressing rule');
+});
+
+test('a rule whose windows keep failing is disabled, with the reason shown', async () => {
+  clock = new Date('2026-11-27T13:00:00Z');
+  await signIn();
+  const parser = await t.request('PUT', `${FWS}/savedSearches/logons?api-version=2020-08-01`, { token: admin, body: { properties: { category: 'Parsers', displayName: 'logons', query: 'SecurityEvent | where EventID in (4624, 4625)', functionAlias: 'Logons' } } });
+  assert.equal(parser.status, 200, JSON.stringify(parser.body));
+  const saved = await t.request('PUT', `${RULES}/uses-parser?${V}`, { token: admin, body: rule({ query: 'Logons | summarize Failures = count(), TimeGenerated = max(TimeGenerated) by Computer', entityMappings: [], customDetails: {}, alertDetailsOverride: null }) });
+  assert.equal(saved.status, 201, JSON.stringify(saved.body));
+  assert.equal((await t.request('DELETE', `${FWS}/savedSearches/logons?api-version=2020-08-01`, { token: admin })).status, 200);
+
+  // Three windows due; each is tried three times before it is recorded as failed.
+  clock = new Date('2026-11-27T13:10:00Z');
+  for (let i = 0; i < 9; i++) await t.server.scheduler.tick();
+  const r = await runs('uses-parser');
+  assert.deepEqual(r.map((x) => x.status), ['Failed', 'Failed', 'Failed']);
+  assert.match(r[0]!.error!, /Logons/);
+  const got = await t.request('GET', `${RULES}/uses-parser?${V}`, { token: admin });
+  assert.equal(got.body.properties.enabled, false);
+  assert.match(got.body.properties.disabledReason, /its last 3 windows failed .*Logons/);
+  await t.server.scheduler.tick();
+  assert.equal((await runs('uses-parser')).length, 3, 'a disabled rule does not run');
+});
