@@ -108,6 +108,7 @@ test('rule settings are checked, every problem named by its field, and nothing i
     ['a grouping window of 1 minute', scheduled({ incidentConfiguration: { groupingConfiguration: { enabled: true, lookbackDuration: 'PT1M' } } }), /lookbackDuration: must be from 5 minutes to 7 days/],
     ['a query that does not parse', scheduled({ query: 'SecurityEvent | where (' }), /properties\.query: The query could not be parsed/],
     ['a query naming an unknown table', scheduled({ query: 'NoSuchTable | take 1' }), /properties\.query: .*NoSuchTable/],
+    ['an entity column the query does not output', scheduled({ query: 'SecurityEvent | summarize c = count() by Account' }), /properties\.entityMappings\[0\]\.fieldMappings\[0\]\.columnName.*Computer/],
   ];
   for (const [what, body, message] of cases) {
     const res = await put('r-bad', body);

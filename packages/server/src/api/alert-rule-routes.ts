@@ -1,7 +1,7 @@
 // Analytics rules on ARM's paths (Microsoft.SecurityInsights/alertRules), as
 // @azure/arm-securityinsight calls them: PUT/GET/DELETE .../alertRules/{ruleId} and the list.
-// Saving checks the settings (detect/rule-model.ts) and compiles the query as the scheduler will
-// run it, with the saver's reach; the rule then runs as the principal who last saved it.
+// Saving checks the settings (detect/rule-model.ts), compiles the query as the scheduler will
+// run it, with the saver's reach, and checks the columns the rule names are among its results; the rule then runs as the principal who last saved it.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
@@ -14,6 +14,7 @@ import { ApiError } from '../errors.ts';
 import { alertRuleId, deleteAlertRule, getAlertRule, listAlertRules, presentAlertRule, putAlertRule } from '../control/alert-rules.ts';
 import { parseRuleProperties, ruleWindows } from '../detect/rule-model.ts';
 import { checkRuleQuery } from '../detect/rule-query.ts';
+import { checkRuleColumns } from '../detect/rule-columns.ts';
 import { firstWindowEnd } from '../detect/windows.ts';
 
 const WS = '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName';
@@ -58,7 +59,8 @@ export function registerAlertRuleRoutes(app: FastifyInstance, services: Services
       const definition = parseRuleProperties(req.body.kind, req.body.properties);
       const now = services.now();
       const end = firstWindowEnd(services.config, definition.kind, now);
-      await checkRuleQuery(services, req.caller, w, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
+      const compiled = await checkRuleQuery(services, req.caller, w, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
+      checkRuleColumns(definition, compiled.columns);
       const { rule, created } = await putAlertRule(services.db, {
         workspace: w, name: req.params.ruleId!, definition, principalId: req.caller.principalId, principalName: req.caller.name, now, firstWindowEnd: end,
       });
