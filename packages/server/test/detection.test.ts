@@ -172,3 +172,35 @@ test('a rule whose windows keep failing is disabled, with the reason shown', asy
   await t.server.scheduler.tick();
   assert.equal((await runs('uses-parser')).length, 3, 'a disabled rule does not run');
 });
+
+test('alerts become incidents: one per alert without grouping, grouped by entities within the lookback with it', async () => {
+  clock = new Date('2026-11-27T14:00:00Z');
+  await signIn();
+  await upload(t, INGEST.fabrikam, target, failedLogons('dc03', 11, '2026-11-27T13:50:00Z'));
+  const kql = "SecurityEvent | where Computer == 'dc03' and EventID == 4625 | summarize Failures = count(), TimeGenerated = max(TimeGenerated) by Computer | where Failures > 10";
+  const grouped = await t.request('PUT', `${RULES}/grouped?${V}`, { token: admin, body: rule({ query: kql, incidentConfiguration: { createIncident: true, groupingConfiguration: { enabled: true, lookbackDuration: 'PT5H', matchingMethod: 'AllEntities' } } }) });
+  assert.equal(grouped.status, 201, JSON.stringify(grouped.body));
+  const single = await t.request('PUT', `${RULES}/ungrouped?${V}`, { token: admin, body: rule({ query: kql }) });
+  assert.equal(single.status, 201, JSON.stringify(single.body));
+  await t.server.scheduler.tick();
+  clock = new Date('2026-11-27T14:10:00Z');
+  await t.server.scheduler.tick();
+  assert.deepEqual((await runs('grouped')).map((x) => x.alerts), [1, 1, 1]);
+
+  const list = await t.request('GET', `${FWS}/providers/Microsoft.SecurityInsights/incidents?${V}&$top=1000`, { token: admin });
+  assert.equal(list.status, 200);
+  const ruleIdOf = (name: string) => `${FWS.toLowerCase()}/providers/microsoft.securityinsights/alertrules/${name}`;
+  const of = (name: string) => list.body.value.filter((i: any) => i.properties.relatedAnalyticRuleIds.includes(ruleIdOf(name)));
+  assert.deepEqual(of('grouped').map((i: any) => [i.properties.title, i.properties.additionalData.alertsCount, i.properties.status]), [['Brute force on dc03', 3, 'New']]);
+  assert.deepEqual(of('ungrouped').map((i: any) => i.properties.additionalData.alertsCount), [1, 1, 1]);
+  const numbers = list.body.value.map((i: any) => i.properties.incidentNumber).sort((a: number, b: number) => a - b);
+  assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, i) => i + 1), 'numbered 1, 2, 3... in the workspace');
+
+  const incident = of('grouped')[0];
+  const alertsOf = await t.request('POST', `${incident.id}/alerts?${V}`, { token: admin });
+  assert.equal(alertsOf.body.value.length, 3);
+  assert.equal(alertsOf.body.value[0].properties.alertDisplayName, 'Brute force on dc03');
+  const history = await query(t, reader, customerId, { query: `SecurityIncident | where IncidentName == '${incident.name}' | summarize rows = count(), alerts = max(array_length(AlertIds))` });
+  assert.equal(history.status, 200, JSON.stringify(history.body));
+  assert.deepEqual(history.body.tables[0].rows, [[3, 3]], 'a SecurityIncident row per change, the last naming its 3 alerts');
+});

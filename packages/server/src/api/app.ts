@@ -21,6 +21,7 @@ import { registerDataCollectionRoutes } from './data-collection-routes.ts';
 import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 import { registerDataCollectorRoutes } from './data-collector-routes.ts';
 import { registerAlertRuleRoutes } from './alert-rule-routes.ts';
+import { registerIncidentRoutes } from './incident-routes.ts';
 import { registerDataConnectorRoutes } from './data-connector-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerQueryRoutes } from './query-routes.ts';
@@ -87,6 +88,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerSentinelRoutes(app, services);
   registerDataConnectorRoutes(app, services);
   registerAlertRuleRoutes(app, services);
+  registerIncidentRoutes(app, services);
   registerAuthorizationRoutes(app, services);
   registerManagedServicesRoutes(app, services);
   registerDeploymentRoutes(app, services);

@@ -9,6 +9,7 @@ import * as m0002 from './migrations/0002-log-tables-and-ingestion.ts';
 import * as m0003 from './migrations/0003-saved-searches.ts';
 import * as m0004 from './migrations/0004-analytics-rules.ts';
 import * as m0005 from './migrations/0005-alerts.ts';
+import * as m0006 from './migrations/0006-incidents.ts';
 
 export type Db = Kysely<Database>;
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-saved-searches': m0003,
   '0004-analytics-rules': m0004,
   '0005-alerts': m0005,
+  '0006-incidents': m0006,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

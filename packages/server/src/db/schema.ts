@@ -360,6 +360,54 @@ export interface AlertTable {
   incident_id: string | null;
 }
 
+export interface IncidentTable {
+  /** Lower-case: {workspace id}/providers/microsoft.securityinsights/incidents/{name}. */
+  id: string;
+  workspace_id: string;
+  /** The incident id as created (a GUID for incidents Vigil creates). */
+  name: string;
+  /** Unique within the workspace, from 1. */
+  number: number;
+  title: string;
+  description: string;
+  severity: 'High' | 'Medium' | 'Low' | 'Informational';
+  status: 'New' | 'Active' | 'Closed';
+  classification: string | null;
+  classification_reason: string | null;
+  classification_comment: string | null;
+  /** JSON: {objectId, email, assignedTo, userPrincipalName, ownerType} (all null when unassigned). */
+  owner: string;
+  /** JSON: [{labelName, labelType}]. */
+  labels: string;
+  /** JSON: the lower-case ids of the rules whose alerts it groups. */
+  rule_ids: string;
+  /** JSON: the tactics of its alerts. */
+  tactics: string;
+  /** What alerts must share to join it (rule + grouping values); null when it takes no more. */
+  grouping_key: string | null;
+  first_activity: string | null;
+  last_activity: string | null;
+  provider_name: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+  closed_at: string | null;
+}
+
+export interface IncidentCommentTable {
+  id: string;
+  incident_id: string;
+  name: string;
+  message: string;
+  /** JSON: {objectId, email, name, userPrincipalName}. */
+  author: string;
+  etag: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   directories: DirectoryTable;
   principals: PrincipalTable;
@@ -384,6 +432,8 @@ export interface Database {
   alert_rules: AlertRuleTable;
   rule_runs: RuleRunTable;
   alerts: AlertTable;
+  incidents: IncidentTable;
+  incident_comments: IncidentCommentTable;
   data_collection_endpoints: DataCollectionResourceTable;
   data_collection_rules: DataCollectionResourceTable;
   usage_hourly: UsageHourlyTable;

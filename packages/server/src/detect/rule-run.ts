@@ -15,6 +15,8 @@ import { buildAlerts, type Alert } from './alerts.ts';
 import { parseIsoDuration } from './durations.ts';
 import { compileRuleQuery } from './rule-query.ts';
 import { securityAlertRow } from './security-alert.ts';
+import { groupIntoIncidents } from '../incidents/grouping.ts';
+import { recordIncidentChanges } from '../incidents/security-incident.ts';
 import type { Window } from './windows.ts';
 
 /** A rule's query may run this long per window (Log Analytics' longest query). */
@@ -50,23 +52,25 @@ export async function runRuleWindow(services: Services, rule: AlertRule, workspa
   const alerts = suppressed ? [] : evaluated.alerts;
   const durationMs = Math.round(performance.now() - started);
   const recorded = await recordRun(services, rule, window, startedAt, durationMs, { status: 'Succeeded', rows: evaluated.rows, alerts, workspace });
-  if (!recorded) return { status: 'AlreadyRan' };
+  if (recorded === undefined) return { status: 'AlreadyRan' };
   await appendPendingAlerts(services, workspace.customer_id);
+  await recordIncidentChanges(services, recorded);
   return { status: 'Succeeded', rows: evaluated.rows, alerts: alerts.length, suppressed, durationMs };
 }
 
 /** Records a window that failed for good (its retries spent). */
 export async function recordFailedRun(services: Services, rule: AlertRule, window: Window, error: string, durationMs: number): Promise<boolean> {
-  return recordRun(services, rule, window, services.now(), durationMs, { status: 'Failed', error });
+  return (await recordRun(services, rule, window, services.now(), durationMs, { status: 'Failed', error })) !== undefined;
 }
 
 type RunRecord =
   | { status: 'Succeeded'; rows: number; alerts: Alert[]; workspace: Workspace }
   | { status: 'Failed'; error: string };
 
-async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<boolean> {
+/** Commits the run (and its alerts, grouped into incidents); the incidents touched, or undefined when the window had run already. */
+async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<string[] | undefined> {
   try {
-    await inTransaction(services.db, async (trx) => {
+    return await inTransaction(services.db, async (trx) => {
       await trx.insertInto('rule_runs').values({
         rule_id: rule.row.id,
         window_start: window.start.toISOString(),
@@ -93,13 +97,14 @@ async function recordRun(services: Services, rule: AlertRule, window: Window, st
           appended: 0,
           incident_id: null,
         }))).execute();
+        return groupIntoIncidents(trx, rule, r.workspace, r.alerts, now);
       }
+      return [];
     });
   } catch (error) {
-    if (/UNIQUE constraint failed: rule_runs/.test(String(error))) return false;
+    if (/UNIQUE constraint failed: rule_runs/.test(String(error))) return undefined;
     throw error;
   }
-  return true;
 }
 
 /** Suppression: after a rule raised an alert, it raises none for suppressionDuration. */
