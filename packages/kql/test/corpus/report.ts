@@ -22,6 +22,9 @@ export function summaryJson(r: CorpusReport): Record<string, unknown> {
     parsers: r.parsers, parsers_compiled: r.parsers_compiled, parsers_executed: r.parsers_executed,
     rules_compiled_share: r.rules === 0 ? 0 : +(r.rules_compiled / r.rules).toFixed(4),
     rules_executed_share: r.rules === 0 ? 0 : +(r.rules_executed / r.rules).toFixed(4),
+    rules_imported: r.rules_imported, rules_scheduled: r.rules_scheduled,
+    rules_scheduled_share: r.rules === 0 ? 0 : +(r.rules_scheduled / r.rules).toFixed(4),
+    rules_not_scheduled_by_reason: countBy(r.scheduleFailures, (f) => f.reason),
     failures_by_code: r.failures_by_code,
     rule_failures_by_kind: countBy(r.failures.filter((f) => f.kind === 'rule'), (f) => `${f.stage}:${f.kindOfError}`),
     rules_blocked_by_missing_custom_schema: r.failures.filter((f) => f.kind === 'rule' && (f.rankedCause ?? f.cause).startsWith('needs custom table schema')).length,
@@ -47,7 +50,8 @@ export function formatReport(r: CorpusReport): string {
   out.push(`            total   compiled           executed`);
   out.push(`rules     ${String(r.rules).padStart(7)}   ${`${r.rules_compiled} (${pct(r.rules_compiled, r.rules)})`.padEnd(18)} ${r.rules_executed} (${pct(r.rules_executed, r.rules)})`);
   out.push(`parsers   ${String(r.parsers).padStart(7)}   ${`${r.parsers_compiled} (${pct(r.parsers_compiled, r.parsers)})`.padEnd(18)} ${r.parsers_executed} (${pct(r.parsers_executed, r.parsers)})`);
-  out.push(`targets: rules 97% compile, 95% execute`);
+  out.push(`as Vigil rules: ${r.rules_imported} of ${r.rules} (${pct(r.rules_imported, r.rules)}) import from their YAML; ${r.rules_scheduled} (${pct(r.rules_scheduled, r.rules)}) also run over one window as scheduled and name only columns their query outputs`);
+  out.push(`targets: rules 97% compile, 95% execute, 95% scheduled`);
   out.push(`externaldata: ${r.externalDataMirrored} http(s) addresses the queries read are mirrored as empty files in the run's external data directory (no feed content offline; the server reads an administrator's mirror, never the network)`);
   out.push(`of the rules, ${r.rules_on_inferred_tables} read a custom table whose schema is inferred from usage (no sample): ${r.rules_on_inferred_tables_compiled} compiled, ${r.rules_on_inferred_tables_executed} executed (on empty tables)`);
   out.push('');
@@ -89,6 +93,10 @@ export function formatReport(r: CorpusReport): string {
     const extra = [f.via !== undefined ? `via parser ${f.via.join(', ')}` : '', f.missingTables !== undefined ? `no schema for ${f.missingTables.join(', ')}` : ''].filter((x) => x !== '').join('; ');
     out.push(`  ${who}: ${f.stage} ${f.kindOfError} ${f.code}${where(f)}: ${f.message.split('\n')[0]!.slice(0, 300)}${extra !== '' ? ` [${extra}]` : ''}`);
   }
+  out.push('');
+  out.push('rules not scheduled, by reason (import: the YAML; compile/execute: the query over one window; columns: checkRuleColumns):');
+  for (const [reason, n] of Object.entries(countBy(r.scheduleFailures, (f) => f.reason))) out.push(`  ${String(n).padStart(4)}  ${reason}`);
+  for (const f of r.scheduleFailures) out.push(`  rule ${f.id} "${f.name}" (${f.path}): ${f.stage}: ${f.message.slice(0, 400)}`);
   out.push('');
   out.push('slowest queries (compile + execute):');
   for (const s of r.slowest) out.push(`  ${s.ms.toFixed(0).padStart(6)} ms  ${s.what}${s.compileMs !== undefined ? ` (compile ${s.compileMs.toFixed(0)} ms${s.executeMs !== undefined ? `, execute ${s.executeMs.toFixed(0)} ms` : ''})` : ''}`);

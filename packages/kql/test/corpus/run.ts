@@ -26,6 +26,7 @@ import { standardTables } from '../../../server/src/logstore/schema.ts';
 import { FixtureEngine, type FixtureTable } from '../fixture-engine.ts';
 import { loadParsers, type CorpusParser, type SkippedParser } from './parsers.ts';
 import { loadRules, type CorpusRule } from './rules.ts';
+import { scheduleRule, type ScheduleFailure } from './scheduled.ts';
 import { loadSamples, type SampleFileReport } from './samples.ts';
 import { loadRows } from './load-rows.ts';
 import { inferCustomTables, sampledTable, type InferenceQuery, type InferredTable } from './infer-tables.ts';
@@ -70,6 +71,8 @@ export interface Outcome {
   rows?: number;
   compileMs?: number;
   executeMs?: number;
+  /** The result's columns, when it compiled. */
+  columns?: KqlColumn[];
   failure?: Failure;
 }
 
@@ -77,6 +80,11 @@ export interface CorpusReport {
   rules: number;
   rules_compiled: number;
   rules_executed: number;
+  /** Rules whose YAML imports through ruleFromYaml (Vigil's import, the rule model's checks). */
+  rules_imported: number;
+  /** Imported rules that compile and execute over one window as the scheduler runs them, and pass checkRuleColumns. */
+  rules_scheduled: number;
+  scheduleFailures: ScheduleFailure[];
   parsers: number;
   parsers_compiled: number;
   parsers_executed: number;
@@ -374,28 +382,29 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     };
     let text = query;
     let sql: string;
+    let columns: KqlColumn[];
     let compileMs: number;
     const t0 = performance.now();
     try {
       try {
-        sql = (await compileQuery(text, env)).sql;
+        ({ sql, columns } = await compileQuery(text, env));
       } catch (error) {
         // A scalar-valued function is called in `print Result = f(...)`.
         if (!printScalar || !(error instanceof KqlError) || !/scalar function used as a table|tabular expression was expected/i.test(error.message)) throw error;
         text = `print Result = ${query}`;
-        sql = (await compileQuery(text, env)).sql;
+        ({ sql, columns } = await compileQuery(text, env));
       }
       compileMs = performance.now() - t0;
     } catch (error) {
       return { compiled: false, executed: false, compileMs: performance.now() - t0, failure: failureOf(error, 'compile', text, who) };
     }
-    if (options.compileOnly) return { compiled: true, executed: false, compileMs };
+    if (options.compileOnly) return { compiled: true, executed: false, compileMs, columns };
     const t1 = performance.now();
     try {
       const rows = await engine.sql(sql);
-      return { compiled: true, executed: true, rows: rows.length, compileMs, executeMs: performance.now() - t1 };
+      return { compiled: true, executed: true, rows: rows.length, compileMs, executeMs: performance.now() - t1, columns };
     } catch (error) {
-      return { compiled: true, executed: false, compileMs, failure: failureOf(error, 'execute', text, who) };
+      return { compiled: true, executed: false, compileMs, columns, failure: failureOf(error, 'execute', text, who) };
     }
   };
 
@@ -437,6 +446,9 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   // ---- rules ---------------------------------------------------------------------------
   let rulesCompiled = 0;
   let rulesExecuted = 0;
+  let rulesImported = 0;
+  let rulesScheduled = 0;
+  const scheduleFailures: ScheduleFailure[] = [];
   const ruleCompileMs: number[] = [];
   let onInferredRules = 0;
   let onInferredCompiled = 0;
@@ -450,6 +462,13 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
       ruleCompileMs.push(outcome.compileMs!);
     }
     if (outcome.executed) rulesExecuted++;
+    // As a Vigil rule: imported from its YAML, run over one window (the run above when it is the same).
+    const scheduled = await scheduleRule({ id: rule.id, name: rule.name, path: rule.path }, `${CORPUS_ROOT}rules/${rule.path}`, async (query, period) =>
+      (query === rule.query.trim() && period === periodMs(rule.queryPeriod) ? outcome : runOne(query, period, { kind: 'rule', id: rule.id, name: rule.name, path: rule.path })),
+      tablesIn(rule.query).some((t) => knownCustom.has(t.toLowerCase())));
+    if (scheduled.imported) rulesImported++;
+    if (scheduled.scheduled) rulesScheduled++;
+    if (scheduled.failure !== undefined) scheduleFailures.push(scheduled.failure);
     if (onInferred(rule.query)) {
       onInferredRules++;
       if (outcome.compiled) onInferredCompiled++;
@@ -492,6 +511,9 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
     rules: selectedRules.length,
     rules_compiled: rulesCompiled,
     rules_executed: rulesExecuted,
+    rules_imported: rulesImported,
+    rules_scheduled: rulesScheduled,
+    scheduleFailures,
     parsers: selectedParsers.length,
     parsers_compiled: parsersCompiled,
     parsers_executed: parsersExecuted,
