@@ -85,6 +85,20 @@ test('the time range restricts every table read, at the scan', async () => {
   assert.match(r.sql, /"TimeGenerated" >= TIMESTAMP '2024-01-14 00:00:00.000000' AND "TimeGenerated" < TIMESTAMP '2024-01-16 00:00:00.000000'/);
 });
 
+test('a time range on _TimeReceived restricts ingestion time instead (near-real-time rules)', async () => {
+  const received = await FixtureEngine.create([{ id: A, name: 'ws-a', tenantId: 'ta', tables: [{
+    name: 'SecurityEvent',
+    columns: [{ name: 'TimeGenerated', type: 'datetime' as const }, { name: 'Account', type: 'string' as const }, { name: '_TimeReceived', type: 'datetime' as const }],
+    // 'late' happened long ago but arrived in the range; 'early' happened in it but arrived before.
+    rows: [['2024-01-01 00:00:00', 'late', '2024-01-15 10:00:30'], ['2024-01-15 10:00:10', 'early', '2024-01-15 09:59:00']],
+  }] }]);
+  const range = { start: new Date('2024-01-15T10:00:00Z'), end: new Date('2024-01-15T10:01:00Z') };
+  const r = await received.run('SecurityEvent | project Account', { timeRange: { ...range, column: '_TimeReceived' } });
+  assert.deepEqual(r.rows, [['late']]);
+  assert.match(r.sql, /"_TimeReceived" >= TIMESTAMP '2024-01-15 10:00:00.000000' AND "_TimeReceived" < TIMESTAMP '2024-01-15 10:01:00.000000'/);
+  assert.deepEqual((await received.run('SecurityEvent | project Account', { timeRange: range })).rows, [['early']]);
+});
+
 test('the workspaces list unions each table across the workspaces', async () => {
   const r = await engine.run('SecurityEvent | summarize n=count() by TenantId | sort by TenantId asc', { ...env, additional: [engine.workspaces[1]!] });
   assert.deepEqual(r.rows, [['ta', 2], ['tb', 1]]);

@@ -1,7 +1,7 @@
 // The pipeline: text -> analysed syntax -> plan -> rewrites -> SQL. Each stage is exported so
 // that `vigil kql explain` can print it.
 import { KqlError, type KqlDiagnostic } from './diagnostics.ts';
-import type { CompileEnv, CompiledQuery } from './index.ts';
+import type { CompileEnv, CompiledQuery, TimeColumn } from './index.ts';
 import type { Relation } from './plan/nodes.ts';
 import { Lowerer } from './plan/lower.ts';
 import { SchemaDiscovery } from './plan/lower/evaluate.ts';
@@ -59,7 +59,7 @@ export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Rel
 function rewrite(lowered: Relation, env: CompileEnv): Relation {
   let plan = acrossWorkspaces(lowered, env.home.id, env.additional ?? []);
   if (env.timeRange !== undefined) {
-    const range: { start?: bigint; end?: bigint } = {};
+    const range: { start?: bigint; end?: bigint; column: TimeColumn } = { column: env.timeRange.column ?? 'TimeGenerated' };
     if (env.timeRange.start) range.start = BigInt(env.timeRange.start.getTime()) * 1000n;
     if (env.timeRange.end) range.end = BigInt(env.timeRange.end.getTime()) * 1000n;
     plan = restrictTimeRange(plan, range);

@@ -9,6 +9,9 @@ import type { KqlColumn, WorkspaceDef } from './types.ts';
 export type { KqlColumn, KqlType, TableDef, FunctionDef, FunctionParameter, WorkspaceDef } from './types.ts';
 export { KqlError, type KqlDiagnostic, type KqlErrorKind } from './diagnostics.ts';
 
+/** The column a time range restricts. */
+export type TimeColumn = 'TimeGenerated' | '_TimeReceived';
+
 export interface CompileEnv {
   /** The workspace the query runs in: unqualified table and function names resolve here. */
   home: WorkspaceDef;
@@ -20,8 +23,12 @@ export interface CompileEnv {
   resolveWorkspace(reference: string): Promise<WorkspaceDef | undefined>;
   /** More workspaces whose tables are unioned into every table reference (the API's `workspaces`). */
   additional?: WorkspaceDef[];
-  /** Restricts the TimeGenerated of every table read (the query API's `timespan`). */
-  timeRange?: { start?: Date; end?: Date };
+  /**
+   * Restricts the TimeGenerated of every table read (the query API's `timespan`), or with
+   * `column: '_TimeReceived'` the time rows were ingested (near-real-time rules run over what
+   * arrived since their last run).
+   */
+  timeRange?: { start?: Date; end?: Date; column?: TimeColumn };
   /** What `now()` returns: fixed once per query, as Kusto does. Defaults to the compile time. */
   now?: Date;
   /** The SQL catalog (attached database) holding a workspace's storage. */

@@ -46,8 +46,6 @@ const ConfigSchema = z
      * 5 minutes). Rows that arrive later than this are missed by that window, as in Sentinel.
      */
     scheduledRuleDelaySeconds: z.number().int().min(0).max(3600),
-    /** The same for near-real-time rules (Sentinel: 2 minutes). */
-    nrtRuleDelaySeconds: z.number().int().min(0).max(3600),
     /** How often the rule scheduler looks for due windows. */
     schedulerTickSeconds: z.number().int().min(1).max(300),
   })
@@ -68,7 +66,6 @@ export const DEFAULTS: VigilConfig = {
   queryTimeoutSeconds: 180,
   queryMaxTimeoutSeconds: 600,
   scheduledRuleDelaySeconds: 300,
-  nrtRuleDelaySeconds: 120,
   schedulerTickSeconds: 15,
 };
 
@@ -89,7 +86,6 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigOverrides {
   if (env.VIGIL_QUERY_MAX_TIMEOUT_SECONDS) out.queryMaxTimeoutSeconds = parseIntegerVariable('VIGIL_QUERY_MAX_TIMEOUT_SECONDS', env.VIGIL_QUERY_MAX_TIMEOUT_SECONDS);
   if (env.VIGIL_EXTERNAL_DATA_DIR) out.externalDataDirectory = env.VIGIL_EXTERNAL_DATA_DIR;
   if (env.VIGIL_SCHEDULED_RULE_DELAY_SECONDS) out.scheduledRuleDelaySeconds = parseIntegerVariable('VIGIL_SCHEDULED_RULE_DELAY_SECONDS', env.VIGIL_SCHEDULED_RULE_DELAY_SECONDS);
-  if (env.VIGIL_NRT_RULE_DELAY_SECONDS) out.nrtRuleDelaySeconds = parseIntegerVariable('VIGIL_NRT_RULE_DELAY_SECONDS', env.VIGIL_NRT_RULE_DELAY_SECONDS);
   if (env.VIGIL_SCHEDULER_TICK_SECONDS) out.schedulerTickSeconds = parseIntegerVariable('VIGIL_SCHEDULER_TICK_SECONDS', env.VIGIL_SCHEDULER_TICK_SECONDS);
   if (env.VIGIL_TLS_CERT || env.VIGIL_TLS_KEY) {
     out.tls = {};
@@ -141,7 +137,7 @@ export function resolveConfig(...sources: ConfigOverrides[]): VigilConfig {
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ConfigError(`Invalid configuration: ${problems}. Valid settings are dataDir, host, port, publicUrl, tls.certFile, tls.keyFile, logLevel, maxBodyBytes, tokenLifetimeSeconds, queryMaxRows, queryMaxBytes, queryTimeoutSeconds, queryMaxTimeoutSeconds, externalDataDirectory, scheduledRuleDelaySeconds, nrtRuleDelaySeconds, schedulerTickSeconds.`);
+    throw new ConfigError(`Invalid configuration: ${problems}. Valid settings are dataDir, host, port, publicUrl, tls.certFile, tls.keyFile, logLevel, maxBodyBytes, tokenLifetimeSeconds, queryMaxRows, queryMaxBytes, queryTimeoutSeconds, queryMaxTimeoutSeconds, externalDataDirectory, scheduledRuleDelaySeconds, schedulerTickSeconds.`);
   }
   const config = result.data;
   if (config.queryTimeoutSeconds > config.queryMaxTimeoutSeconds) {

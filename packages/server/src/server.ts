@@ -21,6 +21,9 @@ import { WorkspaceSchemas } from './query/workspace-schema.ts';
 import { compileQuery, warmUpCompiler, type CompileQuery } from './query/compiler.ts';
 import { logStoreGateway } from './query/store-gateway.ts';
 
+/** Tables Vigil's detection writes: their commits do not start near-real-time runs. */
+const SELF_WRITTEN = new Set(['SecurityAlert', 'SecurityIncident', 'SentinelHealth']);
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -100,6 +103,11 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   // Alerts a stop caught between their commit and their SecurityAlert row are appended first.
   const scheduler = new RuleScheduler(services);
   await scheduler.recover();
+  // Near-real-time rules run as rows commit (SecurityAlert and the other tables Vigil writes
+  // itself are left out: a rule reading its own alerts would otherwise run itself again).
+  ingestor.onCommitted((workspaceId, tables) => {
+    if (tables.some((t) => !SELF_WRITTEN.has(t))) scheduler.nudge(workspaceId);
+  });
   const stopJobs = [
     scheduleJob('rules', services, config.schedulerTickSeconds * 1000, () => scheduler.tick()),
     scheduleJob('retention', services, 3_600_000, async () => {
@@ -118,6 +126,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
     close: async () => {
       // Stop taking requests (in-flight ones finish), commit what is queued, then close stores.
       for (const stop of stopJobs) await stop();
+      await scheduler.stop();
       await services.receivers.stopAll();
       await app.close();
       await services.ingestor.close();

@@ -46,7 +46,7 @@ export interface TestServerOptions {
   now?: () => Date;
   maxBodyBytes?: number;
   /** More settings (query limits...). */
-  config?: Partial<Pick<Parameters<typeof resolveConfig>[0], 'queryMaxRows' | 'queryMaxBytes' | 'queryTimeoutSeconds' | 'queryMaxTimeoutSeconds' | 'externalDataDirectory' | 'scheduledRuleDelaySeconds' | 'nrtRuleDelaySeconds' | 'schedulerTickSeconds'>>;
+  config?: Partial<Pick<Parameters<typeof resolveConfig>[0], 'queryMaxRows' | 'queryMaxBytes' | 'queryTimeoutSeconds' | 'queryMaxTimeoutSeconds' | 'externalDataDirectory' | 'scheduledRuleDelaySeconds' | 'schedulerTickSeconds'>>;
   /** A stand-in for the KQL compiler. */
   compileQuery?: CompileQuery;
   /** Use this data directory (kept on close: a test restarts a server on it) instead of a new temporary one. */

@@ -63,7 +63,7 @@ export interface SeriesAggregate {
 
 export type Relation =
   /** A table of a workspace. `stored: false` reads as empty (the table has no rows yet). */
-  | { kind: 'scan'; workspaceId: string; table: string; stored: boolean; columns: KqlColumn[]; timeRange?: { start?: bigint; end?: bigint } }
+  | { kind: 'scan'; workspaceId: string; table: string; stored: boolean; columns: KqlColumn[]; timeRange?: { start?: bigint; end?: bigint; column: 'TimeGenerated' | '_TimeReceived' } }
   /** Literal rows (datatable, print, getschema). */
   | { kind: 'values'; columns: KqlColumn[]; rows: Scalar[][] }
   /** `range x from a to b step s`. */

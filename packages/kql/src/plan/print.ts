@@ -20,7 +20,7 @@ export function printScalar(s: Scalar): string {
 function header(r: Relation): string {
   const cols = `[${r.columns.map((c) => `${c.name}:${c.type}`).join(', ')}]`;
   switch (r.kind) {
-    case 'scan': return `Scan ${r.table} @${r.workspaceId}${r.stored ? '' : ' (empty)'}${r.timeRange ? ` time[${r.timeRange.start ?? ''}..${r.timeRange.end ?? ''})` : ''}`;
+    case 'scan': return `Scan ${r.table} @${r.workspaceId}${r.stored ? '' : ' (empty)'}${r.timeRange ? ` ${r.timeRange.column === '_TimeReceived' ? 'received' : 'time'}[${r.timeRange.start ?? ''}..${r.timeRange.end ?? ''})` : ''}`;
     case 'values': return `Values ${r.rows.length} row(s) ${cols}`;
     case 'range': return `Range ${cols} from ${printScalar(r.from)} to ${printScalar(r.to)} step ${printScalar(r.step)}`;
     case 'external': return `External ${r.format} ${JSON.stringify(r.path)} ${cols}`;

@@ -74,8 +74,9 @@ export class SqlCompiler {
         const list = r.columns.map((c) => (c.type === 'string'
           ? `coalesce(${d.ident(c.name)}, '') AS ${d.ident(c.name)}` : d.ident(c.name))).join(', ');
         const where: string[] = [];
-        if (r.timeRange?.start !== undefined) where.push(`${d.ident('TimeGenerated')} >= ${d.literal({ kind: 'literal', value: r.timeRange.start, type: 'datetime' })}`);
-        if (r.timeRange?.end !== undefined) where.push(`${d.ident('TimeGenerated')} < ${d.literal({ kind: 'literal', value: r.timeRange.end, type: 'datetime' })}`);
+        const timeColumn = d.ident(r.timeRange?.column ?? 'TimeGenerated');
+        if (r.timeRange?.start !== undefined) where.push(`${timeColumn} >= ${d.literal({ kind: 'literal', value: r.timeRange.start, type: 'datetime' })}`);
+        if (r.timeRange?.end !== undefined) where.push(`${timeColumn} < ${d.literal({ kind: 'literal', value: r.timeRange.end, type: 'datetime' })}`);
         const from = d.tableRef(this.options.catalogOf(r.workspaceId), r.table);
         return `SELECT ${list} FROM ${from}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
       }

@@ -59,7 +59,7 @@ export function registerAlertRuleRoutes(app: FastifyInstance, services: Services
       const definition = parseRuleProperties(req.body.kind, req.body.properties);
       const now = services.now();
       const end = firstWindowEnd(services.config, definition.kind, now);
-      const compiled = await checkRuleQuery(services, req.caller, w, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
+      const compiled = await checkRuleQuery(services, req.caller, w, definition.kind, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
       checkRuleColumns(definition, compiled.columns);
       const { rule, created } = await putAlertRule(services.db, {
         workspace: w, name: req.params.ruleId!, definition, principalId: req.caller.principalId, principalName: req.caller.name, now, firstWindowEnd: end,

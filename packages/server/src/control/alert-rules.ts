@@ -75,7 +75,8 @@ export async function putAlertRule(db: Db, input: PutRuleInput): Promise<{ rule:
     created_by: existing?.row.created_by ?? input.principalName,
     updated_at: stamp,
     updated_by: input.principalName,
-    schedule_from: reschedule ? floorToMinute(start).toISOString() : existing.row.schedule_from,
+    // Scheduled windows align to whole minutes; near-real-time ones start exactly when saved.
+    schedule_from: reschedule ? (d.kind === 'Scheduled' ? floorToMinute(start) : start).toISOString() : existing.row.schedule_from,
     // Saving a rule again (enabled) clears an automatic disable: the user has seen it.
     disabled_reason: enabled ? null : existing?.row.disabled_reason ?? null,
   };

@@ -8,22 +8,33 @@ import type { CompiledQuery } from '../../../kql/src/index.ts';
 import { ApiError } from '../errors.ts';
 import { compileForCaller } from '../query/query-service.ts';
 import type { TimeRange } from '../query/timespan.ts';
+import type { RuleKind } from './rule-model.ts';
 
 /** Schema discovery (evaluate bag_unpack) while a rule compiles or runs may take this long. */
 const DISCOVERY_SECONDS = 60;
 
-export async function compileRuleQuery(services: Services, caller: Caller, workspace: Workspace, query: string, window: TimeRange): Promise<CompiledQuery> {
-  return compileForCaller(services, { caller, home: workspace, query, timeRange: window, now: window.end, waitSeconds: DISCOVERY_SECONDS });
+/** Scheduled rules read their window of TimeGenerated; near-real-time rules their window of ingestion time. */
+export async function compileRuleQuery(services: Services, caller: Caller, workspace: Workspace, kind: RuleKind, query: string, window: TimeRange, reached?: Set<string>): Promise<CompiledQuery> {
+  const timeRange = { ...window, column: kind === 'NRT' ? '_TimeReceived' as const : 'TimeGenerated' as const };
+  return compileForCaller(services, { caller, home: workspace, query, timeRange, now: window.end, waitSeconds: DISCOVERY_SECONDS, ...(reached !== undefined ? { reached } : {}) });
 }
 
 /** The same, for saving: a query that does not compile is a bad `properties.query`. */
-export async function checkRuleQuery(services: Services, caller: Caller, workspace: Workspace, query: string, window: TimeRange): Promise<CompiledQuery> {
+export async function checkRuleQuery(services: Services, caller: Caller, workspace: Workspace, kind: RuleKind, query: string, window: TimeRange): Promise<CompiledQuery> {
+  let compiled: CompiledQuery;
+  const reached = new Set<string>();
   try {
-    return await compileRuleQuery(services, caller, workspace, query, window);
+    compiled = await compileRuleQuery(services, caller, workspace, kind, query, window, reached);
   } catch (error) {
     if (error instanceof ApiError && error.status === 400 || error instanceof ApiError && error.status === 404) {
       throw new ApiError('InvalidRequestContent', `properties.query: ${error.message}`, { target: 'properties.query', cause: error });
     }
     throw error;
   }
+  // As in Sentinel: a near-real-time rule reads its own workspace only. It runs as that
+  // workspace's rows commit, so that is the only arrival it can keep up with exactly.
+  if (kind === 'NRT' && [...reached].some((id) => id !== workspace.customer_id)) {
+    throw new ApiError('InvalidRequestContent', "properties.query: a near-real-time (NRT) rule cannot read other workspaces (workspace() or the union of several): it runs as its own workspace's rows arrive. Make it a Scheduled rule (frequencies down to 1 minute), which may read across workspaces.", { target: 'properties.query' });
+  }
+  return compiled;
 }

@@ -34,7 +34,7 @@ export async function evaluateRule(services: Services, rule: AlertRule, workspac
   if (caller === undefined) {
     throw new Error(`the principal the rule runs as (${rule.row.updated_by}, who last saved it) no longer exists; save the rule again to run it as yourself`);
   }
-  const compiled = await compileRuleQuery(services, caller, workspace, rule.definition.properties.query, window);
+  const compiled = await compileRuleQuery(services, caller, workspace, rule.definition.kind, rule.definition.properties.query, window);
   const answer = await runCompiled(services, compiled, { query: rule.definition.properties.query, maxRows: services.config.queryMaxRows, timeoutSeconds: RUN_TIMEOUT_SECONDS });
   return { rows: answer.rows.length, alerts: buildAlerts(rule.definition, compiled.columns, answer.rows) };
 }
@@ -71,6 +71,11 @@ type RunRecord =
 async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<string[] | undefined> {
   try {
     return await inTransaction(services.db, async (trx) => {
+      if (rule.definition.kind === 'NRT') {
+        // Near-real-time windows tile ingestion time: one may only follow the newest recorded.
+        const last = await trx.selectFrom('rule_runs').select((eb) => eb.fn.max('window_end').as('end')).where('rule_id', '=', rule.row.id).executeTakeFirst();
+        if (last?.end != null && last.end > window.start.toISOString()) throw new AlreadyRan();
+      }
       await trx.insertInto('rule_runs').values({
         rule_id: rule.row.id,
         window_start: window.start.toISOString(),
@@ -102,10 +107,12 @@ async function recordRun(services: Services, rule: AlertRule, window: Window, st
       return [];
     });
   } catch (error) {
-    if (/UNIQUE constraint failed: rule_runs/.test(String(error))) return undefined;
+    if (error instanceof AlreadyRan || /UNIQUE constraint failed: rule_runs/.test(String(error))) return undefined;
     throw error;
   }
 }
+
+class AlreadyRan extends Error {}
 
 /** Suppression: after a rule raised an alert, it raises none for suppressionDuration. */
 async function isSuppressed(services: Services, rule: AlertRule, now: Date): Promise<boolean> {

@@ -1,15 +1,23 @@
-// The rule scheduler. Each tick, for every enabled rule, it runs the windows that are due, in
-// order, oldest first: windows are counted from the rule's schedule_from, and the newest one
-// recorded in rule_runs says where the rule stands, so a restart or downtime resumes exactly
-// there (it catches up, a bounded number of windows per rule per tick so no rule starves the
-// others). A window that fails is retried on the next ticks; after its retries it is recorded
-// as failed, and a rule whose last windows all failed is disabled, with the reason kept.
+// The rule scheduler.
+//
+// Scheduled rules: each tick, for every enabled rule, it runs the windows that are due, in order,
+// oldest first. Windows are counted from the rule's schedule_from, and the newest one recorded
+// in rule_runs says where the rule stands, so a restart or downtime resumes exactly there (it
+// catches up, a bounded number of windows per rule per tick so no rule starves the others).
+//
+// Near-real-time rules run per workspace as its rows commit (nudge(), called by the ingestor's
+// commit listener, debounced), each over ingestion time from its last window's end to the
+// workspace's received watermark; a tick nudges every workspace with such rules too. Runs of
+// one workspace's NRT rules are serialized.
+//
+// A window that fails is retried (next tick / next nudge); after its tries it is recorded as
+// failed, and a rule whose last windows all failed is disabled, with the reason kept.
 import type { Services } from '../services.ts';
 import { disableAlertRule, ruleOf, type AlertRule } from '../control/alert-rules.ts';
-import { getWorkspaceByCustomerId } from '../control/workspaces.ts';
+import { getWorkspaceByCustomerId, type Workspace } from '../control/workspaces.ts';
 import { ruleWindows } from './rule-model.ts';
 import { appendPendingAlerts, recordFailedRun, runRuleWindow, type RunOutcome } from './rule-run.ts';
-import { isDue, nextWindow, ruleDelayMs, type Window } from './windows.ts';
+import { isDue, nextNrtWindow, nextWindow, scheduledDelayMs, type Window } from './windows.ts';
 import { recordRuleHealth } from './health.ts';
 
 /** Windows one rule may run in one tick (catching up after downtime takes several ticks). */
@@ -18,11 +26,16 @@ const WINDOWS_PER_TICK = 20;
 export const ATTEMPTS_PER_WINDOW = 3;
 /** Failed windows in a row after which a rule is disabled. */
 export const FAILED_WINDOWS_TO_DISABLE = 3;
+/** Commits within this long of each other share one near-real-time run. */
+const NRT_DEBOUNCE_MS = 100;
 
 export class RuleScheduler {
   private running: Promise<unknown> = Promise.resolve();
-  /** Failed tries of the window a rule is stuck on: `${ruleId}|${windowEnd}` -> count. */
+  /** Failed tries of the window a rule is stuck on: `${ruleId}|${windowStart}|${windowEnd}` -> count. */
   private readonly attempts = new Map<string, number>();
+  private readonly nrtTimers = new Map<string, NodeJS.Timeout>();
+  private readonly nrtChains = new Map<string, Promise<unknown>>();
+  private stopped = false;
 
   constructor(private readonly services: Services) {}
 
@@ -33,22 +46,47 @@ export class RuleScheduler {
     return next;
   }
 
+  /** Rows committed in a workspace: its near-real-time rules run shortly. */
+  nudge(workspaceId: string): void {
+    if (this.stopped || this.nrtTimers.has(workspaceId)) return;
+    const timer = setTimeout(() => {
+      this.nrtTimers.delete(workspaceId);
+      void this.runNrt(workspaceId);
+    }, NRT_DEBOUNCE_MS);
+    timer.unref();
+    this.nrtTimers.set(workspaceId, timer);
+  }
+
   /** Appends alerts committed but not yet in SecurityAlert (after a stop between the two). */
   async recover(): Promise<void> {
     const workspaces = await this.services.db.selectFrom('alerts').select('workspace_id').distinct().where('appended', '=', 0).execute();
     for (const w of workspaces) await appendPendingAlerts(this.services, w.workspace_id);
   }
 
+  /** Stops nudges and waits for runs in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.nrtTimers.values()) clearTimeout(timer);
+    this.nrtTimers.clear();
+    await this.running;
+    await Promise.all(this.nrtChains.values());
+  }
+
   private async pass(): Promise<void> {
     const rows = await this.services.db.selectFrom('alert_rules').selectAll().where('enabled', '=', 1).orderBy('id').execute();
+    const nrtWorkspaces = new Set<string>();
     for (const row of rows) {
-      const rule = ruleOf(row);
+      if (row.kind === 'NRT') {
+        nrtWorkspaces.add(row.workspace_id);
+        continue;
+      }
       try {
-        await this.runDue(rule);
+        await this.runDue(ruleOf(row));
       } catch (error) {
-        this.services.log.error({ err: error, rule: rule.row.id }, 'rule scheduling failed');
+        this.services.log.error({ err: error, rule: row.id }, 'rule scheduling failed');
       }
     }
+    for (const workspaceId of nrtWorkspaces) await this.runNrt(workspaceId);
   }
 
   private async runDue(rule: AlertRule): Promise<void> {
@@ -56,25 +94,63 @@ export class RuleScheduler {
     const workspace = await getWorkspaceByCustomerId(services.db, rule.row.workspace_id);
     if (workspace === undefined) return;
     const { frequencyMs, periodMs } = ruleWindows(rule.definition);
-    const delay = ruleDelayMs(services.config, rule.definition.kind);
+    const delay = scheduledDelayMs(services.config);
     const from = new Date(rule.row.schedule_from);
-    const last = await services.db.selectFrom('rule_runs').select((eb) => eb.fn.max('window_end').as('end'))
-      .where('rule_id', '=', rule.row.id).where('window_end', '>=', rule.row.schedule_from).executeTakeFirst();
-    let lastEnd = last?.end == null ? undefined : new Date(last.end);
+    let lastEnd = await this.lastEnd(rule);
     for (let i = 0; i < WINDOWS_PER_TICK; i++) {
       const window = nextWindow(from, lastEnd, frequencyMs, periodMs);
       if (!isDue(window, services.now(), delay)) return;
-      const outcome = await runRuleWindow(services, rule, workspace, window);
-      if (outcome.status === 'Failed' && !(await this.failed(rule, window, outcome))) return;
-      if (outcome.status !== 'AlreadyRan') await recordRuleHealth(services, rule, workspace, window, outcome);
-      if (outcome.status === 'Failed' && await this.disableIfFailing(rule)) return;
+      if (!(await this.runWindow(rule, workspace, window))) return;
       lastEnd = window.end;
     }
   }
 
+  /** Runs a workspace's near-real-time rules up to its watermark, serialized per workspace. */
+  private runNrt(workspaceId: string): Promise<unknown> {
+    const next = (this.nrtChains.get(workspaceId) ?? Promise.resolve()).then(async () => {
+      const workspace = await getWorkspaceByCustomerId(this.services.db, workspaceId);
+      if (workspace === undefined) return;
+      const rows = await this.services.db.selectFrom('alert_rules').selectAll()
+        .where('workspace_id', '=', workspaceId).where('kind', '=', 'NRT').where('enabled', '=', 1).orderBy('id').execute();
+      for (const row of rows) {
+        const rule = ruleOf(row);
+        try {
+          // Read after the rule's last run, so rows committed meanwhile are in this window.
+          const window = nextNrtWindow(new Date(rule.row.schedule_from), await this.lastEnd(rule), this.services.ingestor.receivedWatermark(workspaceId));
+          if (window !== undefined) await this.runWindow(rule, workspace, window);
+        } catch (error) {
+          this.services.log.error({ err: error, rule: row.id }, 'near-real-time rule failed to run');
+        }
+      }
+    }).catch((error: unknown) => this.services.log.error({ err: error, workspaceId }, 'near-real-time pass failed'));
+    this.nrtChains.set(workspaceId, next);
+    return next;
+  }
+
+  private async lastEnd(rule: AlertRule): Promise<Date | undefined> {
+    const last = await this.services.db.selectFrom('rule_runs').select((eb) => eb.fn.max('window_end').as('end'))
+      .where('rule_id', '=', rule.row.id).where('window_end', '>=', rule.row.schedule_from).executeTakeFirst();
+    return last?.end == null ? undefined : new Date(last.end);
+  }
+
+  /** Runs one window; true when the rule may go on to its next window. */
+  private async runWindow(rule: AlertRule, workspace: Workspace, window: Window): Promise<boolean> {
+    const outcome = await runRuleWindow(this.services, rule, workspace, window);
+    if (outcome.status === 'AlreadyRan') return true;
+    if (outcome.status === 'Failed' && !(await this.failed(rule, window, outcome))) return false;
+    // Near-real-time runs that raise nothing are not written to SentinelHealth: they happen on
+    // every commit, and their record is rule_runs.
+    if (rule.definition.kind === 'Scheduled' || outcome.status === 'Failed' || outcome.alerts > 0) {
+      await recordRuleHealth(this.services, rule, workspace, window, outcome);
+    }
+    if (outcome.status === 'Failed' && await this.disableIfFailing(rule)) return false;
+    return true;
+  }
+
   /** Counts a failed try; true once the window's tries are spent and it was recorded as failed. */
   private async failed(rule: AlertRule, window: Window, outcome: Extract<RunOutcome, { status: 'Failed' }>): Promise<boolean> {
-    const key = `${rule.row.id}|${window.end.toISOString()}`;
+    // A near-real-time window grows between tries; its start identifies it.
+    const key = `${rule.row.id}|${window.start.toISOString()}${rule.definition.kind === 'Scheduled' ? `|${window.end.toISOString()}` : ''}`;
     const tries = (this.attempts.get(key) ?? 0) + 1;
     this.services.log.warn({ rule: rule.row.id, window: window.end, tries, error: outcome.error }, 'rule run failed');
     if (tries < ATTEMPTS_PER_WINDOW) {

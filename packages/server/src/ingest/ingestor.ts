@@ -20,6 +20,8 @@ export interface IngestOptions {
 export const DEFAULT_INGEST_OPTIONS: IngestOptions = { maxQueuedRows: 500_000, maxBatchRows: 100_000, maxWritesInFlight: 2 };
 
 interface Pending {
+  /** _TimeReceived of its rows, in ms: stamped when the rows are taken (see write()). */
+  receivedMs: number;
   table: TableSchema;
   rows: TypedRow[];
   constants: TypedRow | undefined;
@@ -30,6 +32,8 @@ interface Pending {
 }
 
 interface Queue {
+  /** Taken and not yet committed or failed (queued or being written). */
+  open: Set<Pending>;
   pending: Pending[];
   rows: number;
   /** Groups being written now. */
@@ -49,16 +53,22 @@ export class Ingestor {
     private readonly options: IngestOptions = DEFAULT_INGEST_OPTIONS,
   ) {}
 
-  /** Resolves when the rows are committed; rejects with 429/503 when they cannot be taken now. */
+  /**
+   * Resolves when the rows are committed; rejects with 429/503 when they cannot be taken now.
+   * Their _TimeReceived is the moment they are taken here, whatever the caller stamped: taking
+   * and stamping happen together, which is what makes receivedWatermark() exact.
+   */
   write(workspaceId: string, table: TableSchema, typed: { rows: TypedRow[]; constants?: TypedRow }, source: string, bytes: number): Promise<void> {
-    const { rows, constants } = typed;
+    const { rows } = typed;
+    const receivedMs = this.now().getTime();
+    const constants = typed.constants === undefined ? undefined : { ...typed.constants, _TimeReceived: BigInt(receivedMs) * 1000n };
     if (rows.length === 0) return Promise.resolve();
     if (this.closing) {
       return Promise.reject(new ApiError('ServiceUnavailable', 'The server is shutting down and takes no more data; send it again in a moment.', { headers: { 'retry-after': '5' } }));
     }
     let queue = this.queues.get(workspaceId);
     if (queue === undefined) {
-      queue = { pending: [], rows: 0, writing: 0 };
+      queue = { open: new Set(), pending: [], rows: 0, writing: 0 };
       this.queues.set(workspaceId, queue);
     }
     if (queue.rows + rows.length > this.options.maxQueuedRows && queue.rows > 0) {
@@ -67,10 +77,27 @@ export class Ingestor {
         { headers: { 'retry-after': '1' } }));
     }
     return new Promise<void>((resolve, reject) => {
-      queue.pending.push({ table, rows, constants, source, bytes, resolve, reject });
+      const pending: Pending = {
+        receivedMs, table, rows, constants, source, bytes,
+        resolve: () => { queue.open.delete(pending); resolve(); },
+        reject: (error: unknown) => { queue.open.delete(pending); reject(error); },
+      };
+      queue.open.add(pending);
+      queue.pending.push(pending);
       queue.rows += rows.length;
       this.drain(workspaceId, queue);
     });
+  }
+
+  /**
+   * A time such that every row of the workspace received before it is committed (queryable):
+   * the _TimeReceived of the oldest rows still in flight, or now when none are. Rows taken
+   * later are stamped at or after it. Near-real-time rules read up to here.
+   */
+  receivedWatermark(workspaceId: string): Date {
+    let oldest = this.now().getTime();
+    for (const p of this.queues.get(workspaceId)?.open ?? []) oldest = Math.min(oldest, p.receivedMs);
+    return new Date(oldest);
   }
 
   /** Calls `listener` after each commit with the workspace and the tables it wrote to. */

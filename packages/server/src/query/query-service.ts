@@ -80,6 +80,8 @@ export interface CompileRequest {
   now: Date;
   /** The time limit of schema discovery (evaluate bag_unpack), in seconds. */
   waitSeconds: number;
+  /** Filled with every workspace the query names (home, additional, workspace()), stored or not. */
+  reached?: Set<string>;
 }
 
 /**
@@ -91,7 +93,9 @@ export async function compileForCaller(services: Services, r: CompileRequest): P
   const ctx = { db: services.db, now: services.now };
   const additional = r.additional ?? [];
   // Everything the compiled SQL may read: what was named, plus what workspace() resolves to.
-  const readable = new Set([r.home.customer_id, ...additional.map((w) => w.customer_id)]);
+  const readable = r.reached ?? new Set<string>();
+  readable.add(r.home.customer_id);
+  for (const w of additional) readable.add(w.customer_id);
   const env: CompileEnv = {
     home: await services.schemas.get(r.home),
     additional: await Promise.all(additional.map((w) => services.schemas.get(w))),
