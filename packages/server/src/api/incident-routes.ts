@@ -16,6 +16,7 @@ import {
 } from '../incidents/incidents.ts';
 import { recordIncidentChanges } from '../incidents/security-incident.ts';
 import { incidentListQuery } from '../incidents/incident-list.ts';
+import { registerIncidentTaskRoutes } from './incident-task-routes.ts';
 
 const WS = '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName';
 const INCIDENTS = `${WS}/providers/Microsoft.SecurityInsights/incidents`;
@@ -202,4 +203,6 @@ export function registerIncidentRoutes(app: FastifyInstance, services: Services)
       return { status: Number(result.numDeletedRows) > 0 ? 200 : 204 };
     },
   });
+
+  registerIncidentTaskRoutes(app, services);
 }

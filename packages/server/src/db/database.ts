@@ -10,6 +10,7 @@ import * as m0003 from './migrations/0003-saved-searches.ts';
 import * as m0004 from './migrations/0004-analytics-rules.ts';
 import * as m0005 from './migrations/0005-alerts.ts';
 import * as m0006 from './migrations/0006-incidents.ts';
+import * as m0007 from './migrations/0007-automation.ts';
 
 export type Db = Kysely<Database>;
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-analytics-rules': m0004,
   '0005-alerts': m0005,
   '0006-incidents': m0006,
+  '0007-automation': m0007,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -408,6 +408,45 @@ export interface IncidentCommentTable {
   updated_at: string;
 }
 
+export interface AutomationRuleTable {
+  /** Lower-case: {workspace id}/providers/microsoft.securityinsights/automationrules/{name}. */
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** JSON: the canonical ARM properties (incidents/automation-rule-model.ts), without the server's fields. */
+  properties: string;
+  rule_order: number;
+  enabled: number;
+  triggers_on: 'Incidents' | 'Alerts';
+  triggers_when: 'Created' | 'Updated';
+  expires_at: string | null;
+  etag: string;
+  created_at: string;
+  /** JSON: ClientInfo {objectId, email, name, userPrincipalName}. */
+  created_by: string;
+  updated_at: string;
+  /** JSON: ClientInfo. */
+  updated_by: string;
+}
+
+export interface IncidentTaskTable {
+  id: string;
+  incident_id: string;
+  name: string;
+  /** Order of creation within the incident (tasks list in this order). */
+  seq: number;
+  title: string;
+  description: string;
+  status: 'New' | 'Completed';
+  etag: string;
+  created_at: string;
+  /** JSON: ClientInfo. */
+  created_by: string;
+  updated_at: string;
+  /** JSON: ClientInfo. */
+  updated_by: string;
+}
+
 export interface Database {
   directories: DirectoryTable;
   principals: PrincipalTable;
@@ -434,6 +473,8 @@ export interface Database {
   alerts: AlertTable;
   incidents: IncidentTable;
   incident_comments: IncidentCommentTable;
+  automation_rules: AutomationRuleTable;
+  incident_tasks: IncidentTaskTable;
   data_collection_endpoints: DataCollectionResourceTable;
   data_collection_rules: DataCollectionResourceTable;
   usage_hourly: UsageHourlyTable;

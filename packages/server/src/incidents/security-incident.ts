@@ -5,6 +5,7 @@ import type { Services } from '../services.ts';
 import { findStandardTable } from '../logstore/schema.ts';
 import { typeRows } from '../ingest/type-rows.ts';
 import { getIncident } from './incidents.ts';
+import { listTasks, taskRecords } from './tasks.ts';
 
 export async function recordIncidentChanges(services: Pick<Services, 'db' | 'ingestor' | 'now' | 'log'>, ids: readonly string[]): Promise<void> {
   const table = findStandardTable('SecurityIncident')!;
@@ -30,7 +31,7 @@ export async function recordIncidentChanges(services: Pick<Services, 'db' | 'ing
         AlertIds: alertIds,
         BookmarkIds: [],
         Comments: comments.map((c) => ({ message: c.message, author: JSON.parse(c.author) as unknown, createdTimeUtc: c.created_at })),
-        Tasks: [],
+        Tasks: taskRecords(await listTasks(services.db, i.id)),
         RelatedAnalyticRuleIds: JSON.parse(i.rule_ids) as unknown,
         AdditionalData: { alertsCount: alertIds.length, commentsCount: comments.length, tactics: JSON.parse(i.tactics) as unknown },
         CreatedTime: i.created_at,
