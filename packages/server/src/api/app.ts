@@ -22,6 +22,7 @@ import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 import { registerDataCollectorRoutes } from './data-collector-routes.ts';
 import { registerAlertRuleRoutes } from './alert-rule-routes.ts';
 import { registerIncidentRoutes } from './incident-routes.ts';
+import { registerAutomationRuleRoutes } from './automation-rule-routes.ts';
 import { registerDataConnectorRoutes } from './data-connector-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerQueryRoutes } from './query-routes.ts';
@@ -89,6 +90,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerDataConnectorRoutes(app, services);
   registerAlertRuleRoutes(app, services);
   registerIncidentRoutes(app, services);
+  registerAutomationRuleRoutes(app, services);
   registerAuthorizationRoutes(app, services);
   registerManagedServicesRoutes(app, services);
   registerDeploymentRoutes(app, services);

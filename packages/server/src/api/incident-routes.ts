@@ -16,6 +16,7 @@ import {
 } from '../incidents/incidents.ts';
 import { recordIncidentChanges } from '../incidents/security-incident.ts';
 import { incidentListQuery } from '../incidents/incident-list.ts';
+import { runAutomation } from '../incidents/automation.ts';
 import { registerIncidentTaskRoutes } from './incident-task-routes.ts';
 
 const WS = '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName';
@@ -54,7 +55,9 @@ export function registerIncidentRoutes(app: FastifyInstance, services: Services)
       const owner = await resolveOwner(services.db, services.now, w, w.id, req.body.properties.owner);
       const { incident, created } = await putIncident(services.db, { workspace: w, name: req.params.incidentId!, input: req.body.properties, owner, by: req.caller.name, now: services.now() });
       await recordIncidentChanges(services, [incident.id]);
-      return { status: created ? 201 : 200, body: await present(w, incident) };
+      // The answer shows what the workspace's automation rules then did (Sentinel runs them a moment later).
+      await runAutomation(services, w, [created ? { kind: 'IncidentCreated', incidentId: incident.id } : { kind: 'IncidentUpdated', incidentId: incident.id, before: current ?? incident }]);
+      return { status: created ? 201 : 200, body: await present(w, await getIncident(services.db, incident.id) ?? incident) };
     },
   });
 

@@ -15,7 +15,8 @@ import { buildAlerts, type Alert } from './alerts.ts';
 import { parseIsoDuration } from './durations.ts';
 import { compileRuleQuery } from './rule-query.ts';
 import { securityAlertRow } from './security-alert.ts';
-import { groupIntoIncidents } from '../incidents/grouping.ts';
+import { groupIntoIncidents, touchedIncidents, type IncidentChanges } from '../incidents/grouping.ts';
+import { runAutomation } from '../incidents/automation.ts';
 import { recordIncidentChanges } from '../incidents/security-incident.ts';
 import type { Window } from './windows.ts';
 
@@ -54,7 +55,13 @@ export async function runRuleWindow(services: Services, rule: AlertRule, workspa
   const recorded = await recordRun(services, rule, window, startedAt, durationMs, { status: 'Succeeded', rows: evaluated.rows, alerts, workspace });
   if (recorded === undefined) return { status: 'AlreadyRan' };
   await appendPendingAlerts(services, workspace.customer_id);
-  await recordIncidentChanges(services, recorded);
+  await recordIncidentChanges(services, touchedIncidents(recorded));
+  // Automation after the commit, as Sentinel runs it after creation: incidents created, then each new alert, then incidents the alerts joined.
+  await runAutomation(services, workspace, [
+    ...recorded.created.map((incidentId) => ({ kind: 'IncidentCreated' as const, incidentId })),
+    ...alerts.map((a) => ({ kind: 'AlertCreated' as const, alertId: a.id })),
+    ...[...recorded.updated].map(([incidentId, before]) => ({ kind: 'IncidentUpdated' as const, incidentId, before, alertsAdded: true })),
+  ]);
   return { status: 'Succeeded', rows: evaluated.rows, alerts: alerts.length, suppressed, durationMs };
 }
 
@@ -67,8 +74,8 @@ type RunRecord =
   | { status: 'Succeeded'; rows: number; alerts: Alert[]; workspace: Workspace }
   | { status: 'Failed'; error: string };
 
-/** Commits the run (and its alerts, grouped into incidents); the incidents touched, or undefined when the window had run already. */
-async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<string[] | undefined> {
+/** Commits the run (and its alerts, grouped into incidents); the incidents created and changed, or undefined when the window had run already. */
+async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<IncidentChanges | undefined> {
   try {
     return await inTransaction(services.db, async (trx) => {
       if (rule.definition.kind === 'NRT') {
@@ -104,7 +111,7 @@ async function recordRun(services: Services, rule: AlertRule, window: Window, st
         }))).execute();
         return groupIntoIncidents(trx, rule, r.workspace, r.alerts, now);
       }
-      return [];
+      return { created: [], updated: new Map() };
     });
   } catch (error) {
     if (error instanceof AlreadyRan || /UNIQUE constraint failed: rule_runs/.test(String(error))) return undefined;

@@ -31,16 +31,22 @@ export function groupingKey(rule: AlertRule, alert: Alert): string | null {
   return JSON.stringify(parts);
 }
 
-/**
- * Puts each new alert into an incident (inside the run's transaction); returns the incidents
- * created or changed, for their SecurityIncident rows.
- */
-export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Workspace, alerts: readonly Alert[], now: Date): Promise<string[]> {
+/** The incidents a run created, and those it changed with each one's state before the run. */
+export interface IncidentChanges {
+  created: string[];
+  updated: Map<string, Incident>;
+}
+
+/** Every incident a run touched, for their SecurityIncident rows. */
+export const touchedIncidents = (c: IncidentChanges): string[] => [...c.created, ...c.updated.keys()];
+
+/** Puts each new alert into an incident (inside the run's transaction); returns the incidents created or changed. */
+export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Workspace, alerts: readonly Alert[], now: Date): Promise<IncidentChanges> {
+  const changes: IncidentChanges = { created: [], updated: new Map() };
   const p = rule.definition.properties;
-  if (!p.incidentConfiguration.createIncident || alerts.length === 0) return [];
+  if (!p.incidentConfiguration.createIncident || alerts.length === 0) return changes;
   const g = p.incidentConfiguration.groupingConfiguration;
   const since = new Date(now.getTime() - parseIsoDuration(g.lookbackDuration)!).toISOString();
-  const touched = new Set<string>();
   for (const alert of alerts) {
     const key = groupingKey(rule, alert);
     let incident: Incident | undefined;
@@ -81,7 +87,9 @@ export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Wo
         closed_at: null,
       };
       await trx.insertInto('incidents').values(incident).execute();
+      changes.created.push(incident.id);
     } else {
+      if (!changes.created.includes(incident.id) && !changes.updated.has(incident.id)) changes.updated.set(incident.id, incident);
       const severity = SEVERITIES.indexOf(alert.severity) < SEVERITIES.indexOf(incident.severity) ? alert.severity : incident.severity;
       const tactics = [...new Set([...(JSON.parse(incident.tactics) as string[]), ...alert.tactics])];
       const reopened = incident.status === 'Closed';
@@ -99,7 +107,6 @@ export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Wo
       }).where('id', '=', incident.id).execute();
     }
     await trx.updateTable('alerts').set({ incident_id: incident.id }).where('id', '=', alert.id).execute();
-    touched.add(incident.id);
   }
-  return [...touched];
+  return changes;
 }
