@@ -21,6 +21,7 @@ import { registerDataCollectionRoutes } from './data-collection-routes.ts';
 import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
 import { registerDataCollectorRoutes } from './data-collector-routes.ts';
 import { registerAlertRuleRoutes } from './alert-rule-routes.ts';
+import { registerAlertRuleTemplateRoutes } from './alert-rule-template-routes.ts';
 import { registerIncidentRoutes } from './incident-routes.ts';
 import { registerAutomationRuleRoutes } from './automation-rule-routes.ts';
 import { registerDataConnectorRoutes } from './data-connector-routes.ts';
@@ -89,6 +90,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerSentinelRoutes(app, services);
   registerDataConnectorRoutes(app, services);
   registerAlertRuleRoutes(app, services);
+  registerAlertRuleTemplateRoutes(app, services);
   registerIncidentRoutes(app, services);
   registerAutomationRuleRoutes(app, services);
   registerAuthorizationRoutes(app, services);

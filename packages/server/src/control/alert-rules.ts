@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import type { AlertRuleTable } from '../db/schema.ts';
 import type { RuleDefinition } from '../detect/rule-model.ts';
 import { parseRuleProperties } from '../detect/rule-model.ts';
+import { newerTemplateVersion } from '../detect/templates/gallery.ts';
 import type { Workspace } from './workspaces.ts';
 
 export type AlertRuleRow = AlertRuleTable;
@@ -108,6 +109,9 @@ export function presentAlertRule(workspaceDisplayId: string, rule: AlertRule) {
   const r = rule.row;
   const properties: Record<string, unknown> = { ...rule.definition.properties, lastModifiedUtc: r.updated_at };
   if (r.disabled_reason !== null) properties.disabledReason = r.disabled_reason;
+  // Made from a template of the gallery that has changed since: the version it could be updated to.
+  const newer = newerTemplateVersion(rule.definition.properties.alertRuleTemplateName, rule.definition.properties.templateVersion);
+  if (newer !== undefined) properties.templateVersionAvailable = newer;
   return {
     id: `${workspaceDisplayId}/providers/Microsoft.SecurityInsights/alertRules/${r.name}`,
     name: r.name,
