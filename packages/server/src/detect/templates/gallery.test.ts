@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { checkTemplates, findTemplate, newerTemplateVersion, TEMPLATES } from './gallery.ts';
 import { compareVersions, ruleFromTemplate, type RuleTemplate } from './rule-template.ts';
 
@@ -51,4 +52,11 @@ test('versions compare by number; a newer template version is shown only when th
   assert.equal(newerTemplateVersion(id, '9.0.0'), undefined);
   assert.equal(newerTemplateVersion(null, null), undefined);
   assert.equal(newerTemplateVersion('00000000-0000-4000-8000-00000000dead', '0.0.1'), undefined, 'a template the gallery does not hold');
+});
+
+test('docs/detection.md lists every template of the gallery by name and id', () => {
+  const docs = readFileSync(new URL('../../../../../docs/detection.md', import.meta.url), 'utf8');
+  const section = docs.slice(docs.indexOf('## Rule templates'));
+  const missing = TEMPLATES.filter(({ template }) => !section.includes(`| ${template.properties.displayName} |`) || !section.includes(template.id));
+  assert.deepEqual(missing.map((g) => g.template.properties.displayName), []);
 });
