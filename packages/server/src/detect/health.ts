@@ -9,8 +9,8 @@ import type { RunOutcome } from './rule-run.ts';
 import type { Window } from './windows.ts';
 import { displayId } from '../control/workspaces.ts';
 
-export async function recordRuleHealth(services: Services, rule: AlertRule, workspace: Workspace, window: Window, outcome: Exclude<RunOutcome, { status: 'AlreadyRan' }>): Promise<void> {
-  const table = findStandardTable('SentinelHealth')!;
+/** A run's SentinelHealth row (written in batches: see writeHealthRows). */
+export async function ruleHealthRow(services: Services, rule: AlertRule, workspace: Workspace, window: Window, outcome: Exclude<RunOutcome, { status: 'AlreadyRan' }>): Promise<Record<string, unknown>> {
   const kind = rule.definition.kind;
   const ok = outcome.status === 'Succeeded';
   const row = {
@@ -34,8 +34,18 @@ export async function recordRuleHealth(services: Services, rule: AlertRule, work
     },
     RecordId: `${rule.row.id}|${window.end.toISOString()}`,
   };
-  const text = JSON.stringify(row);
-  const typed = typeRows(table, [row], { workspaceId: workspace.customer_id, receivedAt: services.now(), bytes: text.length });
-  if (typed.rejected.length > 0) throw new Error(`SentinelHealth row did not type: ${typed.rejected.map((r) => r.problem).join('; ')}`);
-  await services.ingestor.write(workspace.customer_id, table, typed, 'SentinelHealth', text.length);
+  return row;
+}
+
+/**
+ * Appends a workspace's health rows in one write: one commit per pass of the scheduler rather
+ * than one per run (a commit costs more than a small rule's whole run).
+ */
+export async function writeHealthRows(services: Services, workspaceId: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const table = findStandardTable('SentinelHealth')!;
+  const bytes = rows.reduce((n, r) => n + JSON.stringify(r).length, 0);
+  const typed = typeRows(table, rows, { workspaceId, receivedAt: services.now(), bytes });
+  if (typed.rejected.length > 0) throw new Error(`SentinelHealth rows did not type: ${typed.rejected.map((r) => r.problem).join('; ')}`);
+  await services.ingestor.write(workspaceId, table, typed, 'SentinelHealth', bytes);
 }

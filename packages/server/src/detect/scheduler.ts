@@ -18,7 +18,7 @@ import { getWorkspaceByCustomerId, type Workspace } from '../control/workspaces.
 import { ruleWindows } from './rule-model.ts';
 import { appendPendingAlerts, recordFailedRun, runRuleWindow, type RunOutcome } from './rule-run.ts';
 import { isDue, nextNrtWindow, nextWindow, scheduledDelayMs, type Window } from './windows.ts';
-import { recordRuleHealth } from './health.ts';
+import { ruleHealthRow, writeHealthRows } from './health.ts';
 
 /** Windows one rule may run in one tick (catching up after downtime takes several ticks). */
 const WINDOWS_PER_TICK = 20;
@@ -36,6 +36,8 @@ export class RuleScheduler {
   private readonly nrtTimers = new Map<string, NodeJS.Timeout>();
   private readonly nrtChains = new Map<string, Promise<unknown>>();
   private stopped = false;
+  /** SentinelHealth rows waiting for the end of a pass, per workspace. */
+  private readonly health = new Map<string, Record<string, unknown>[]>();
 
   constructor(private readonly services: Services) {}
 
@@ -86,7 +88,15 @@ export class RuleScheduler {
         this.services.log.error({ err: error, rule: row.id }, 'rule scheduling failed');
       }
     }
+    await this.flushHealth();
     for (const workspaceId of nrtWorkspaces) await this.runNrt(workspaceId);
+  }
+
+  private async flushHealth(): Promise<void> {
+    const batches = [...this.health];
+    this.health.clear();
+    await Promise.all(batches.map(([workspaceId, rows]) => writeHealthRows(this.services, workspaceId, rows)
+      .catch((error: unknown) => this.services.log.error({ err: error, workspaceId }, 'SentinelHealth rows not written'))));
   }
 
   private async runDue(rule: AlertRule): Promise<void> {
@@ -122,6 +132,7 @@ export class RuleScheduler {
           this.services.log.error({ err: error, rule: row.id }, 'near-real-time rule failed to run');
         }
       }
+      await this.flushHealth();
     }).catch((error: unknown) => this.services.log.error({ err: error, workspaceId }, 'near-real-time pass failed'));
     this.nrtChains.set(workspaceId, next);
     return next;
@@ -141,7 +152,9 @@ export class RuleScheduler {
     // Near-real-time runs that raise nothing are not written to SentinelHealth: they happen on
     // every commit, and their record is rule_runs.
     if (rule.definition.kind === 'Scheduled' || outcome.status === 'Failed' || outcome.alerts > 0) {
-      await recordRuleHealth(this.services, rule, workspace, window, outcome);
+      const rows = this.health.get(workspace.customer_id) ?? [];
+      rows.push(await ruleHealthRow(this.services, rule, workspace, window, outcome));
+      this.health.set(workspace.customer_id, rows);
     }
     if (outcome.status === 'Failed' && await this.disableIfFailing(rule)) return false;
     return true;
