@@ -3,6 +3,7 @@ import { KqlError, type KqlDiagnostic } from '../diagnostics.ts';
 import type { WorkspaceDef } from '../types.ts';
 import { arrayOf, kindOf, kusto, listOf, type KNode } from './kusto-runtime.ts';
 import { globalsFor, identity } from './symbols.ts';
+import { withoutOverruled } from './overruled.ts';
 
 export interface AnalyzedQuery {
   text: string;
@@ -61,7 +62,7 @@ export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string
   const isError = (d: KNode) => String(d.Severity) === 'Error';
   const syntax = arrayOf(code.GetSyntaxDiagnostics()).filter(isError).map(diagnosticOf);
   if (syntax.length > 0) throw new KqlError('syntax', syntax[0]!, syntax.slice(1));
-  const semantic = arrayOf(code.GetDiagnostics()).filter(isError).map(diagnosticOf);
+  const semantic = withoutOverruled(arrayOf(code.GetDiagnostics()).filter(isError).map(diagnosticOf), code.Syntax);
   if (semantic.length > 0) throw new KqlError('semantic', semantic[0]!, semantic.slice(1));
   analyses.set(key, code);
   if (analyses.size > MAX_ANALYSES) analyses.delete(analyses.keys().next().value!);

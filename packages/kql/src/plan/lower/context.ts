@@ -3,6 +3,7 @@
 import { KqlError, unsupported, type KqlDiagnostic } from '../../diagnostics.ts';
 import { arrayOf, kindOf, kusto, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import { kqlTypeOf } from '../../syntax/symbols.ts';
+import { withoutOverruled } from '../../syntax/overruled.ts';
 import type { KqlColumn, KqlType } from '../../types.ts';
 
 /** The one way a lowering refuses: the coded unsupported error at the node's span. */
@@ -23,9 +24,9 @@ export function semantic(node: KNode, code: string, message: string, hint?: stri
  */
 export function analyserErrorsIn(node: KNode): KqlDiagnostic[] {
   const { Kusto } = kusto();
-  return arrayOf(node.GetContainedDiagnostics(Kusto.Language.Syntax.DiagnosticsInclude.Semantic))
+  return withoutOverruled(arrayOf(node.GetContainedDiagnostics(Kusto.Language.Syntax.DiagnosticsInclude.Semantic))
     .filter((d: KNode) => String(d.Severity) === 'Error')
-    .map((d: KNode) => ({ code: String(d.Code), message: String(d.Message), start: d.Start as number, length: d.Length as number }));
+    .map((d: KNode) => ({ code: String(d.Code), message: String(d.Message), start: d.Start as number, length: d.Length as number })), node);
 }
 
 /** Columns of a tabular result type (a TableSymbol) as the analyser computed them. */
