@@ -119,3 +119,13 @@ test('declaredTable and sampledTable say which columns are given', () => {
   assert.equal(d.sampled, false);
   assert.deepEqual(added(d), []);
 });
+
+test('a name the query renames a column to is not a field, though reported unknown while the column was', async () => {
+  // As Sentinel's NSG flow parser: the names project-rename makes are unknown until the columns
+  // it renames exist; they are not the table's (a field of that name would clash: KS171).
+  const inferred = new Map<string, InferredTable>();
+  const text = 'A_CL | where isnotempty(FlowType_s) | project-rename EventEndTime = FlowEndTime_t, RuleName = NSGRule_s\n'
+    + '| extend Duration = EventEndTime - datetime(1970-01-01), Rule = RuleName';
+  await inferCustomTables([query(text, ['A_CL'])], inferred, compiler());
+  assert.deepEqual(added(inferred.get('a_cl')), ['FlowType_s:string', 'FlowEndTime_t:datetime', 'NSGRule_s:string']);
+});

@@ -135,6 +135,11 @@ function fieldName(name: string): boolean {
   return IDENTIFIER.test(name) && !name.startsWith('_') && !/_cl$/i.test(name);
 }
 
+/** The name of a column declared where one of that name already is (KS171), if the error is that. */
+function declaredTwice(error: KqlError): string | undefined {
+  return error.code === 'KS171' ? /^A column with the name '([^']+)' is already declared/.exec(error.message)?.[1] : undefined;
+}
+
 function spanOf(error: KqlError, text: string): string {
   const { start, length } = error.diagnostic;
   return text.slice(start, start + length);
@@ -269,6 +274,18 @@ export async function inferCustomTables(queries: InferenceQuery[], inferred: Map
           unresolved.add(column.toLowerCase());
         }
       }
+      // A column this query put on a table that the query itself declares (project-rename onto
+      // it: KS171): the name was reported unknown behind the first error only because what it is
+      // made from was unknown; it is the query's, not a field. Taken out, and not put back.
+      const own = declaredTwice(error);
+      const owner = own === undefined ? undefined
+        : candidates().find((t) => t.columns.slice(t.given).some((c) => c.name === own) && introduced.get(columnKey(t, own)) === q.who);
+      if (own !== undefined && owner !== undefined) {
+        owner.columns.splice(owner.columns.findIndex((c) => c.name === own), 1);
+        introduced.delete(columnKey(owner, own));
+        unresolved.add(own.toLowerCase());
+        continue;
+      }
       if (name !== undefined && /_cl$/i.test(name) && q.missing.some((m) => m.toLowerCase() === name.toLowerCase())) {
         if (inferred.has(name.toLowerCase())) break;
         declare(name, q.who);
@@ -282,7 +299,7 @@ export async function inferCustomTables(queries: InferenceQuery[], inferred: Map
           // With one table to attribute to, every other unknown column the analyser reported goes
           // there too (one compile instead of one per column), as one at a time would put it; not
           // to a table a sample holds, whose every added column is checked on its own.
-          if (candidates().length === 1 && !table.sampled) addReported(table, others, q, introduced);
+          if (candidates().length === 1 && !table.sampled) addReported(table, others.filter((n) => !unresolved.has(n.toLowerCase())), q, introduced);
           continue;
         }
       }
@@ -291,7 +308,7 @@ export async function inferCustomTables(queries: InferenceQuery[], inferred: Map
         // analyser reported after it still belong to the one table the text reads, if one.
         const only = candidates();
         const table = only.length === 1 && !only[0]!.sampled ? only[0]! : undefined;
-        if (table !== undefined && addReported(table, others, q, introduced)) {
+        if (table !== undefined && addReported(table, others.filter((n) => !unresolved.has(n.toLowerCase())), q, introduced)) {
           table.usedBy.add(q.who);
           continue;
         }
