@@ -29,6 +29,7 @@ import { loadRules, type CorpusRule } from './rules.ts';
 import { scheduleRule, type ScheduleFailure } from './scheduled.ts';
 import { loadSamples, type SampleFileReport } from './samples.ts';
 import { loadRows } from './load-rows.ts';
+import { foldCaseClashes } from './case-clashes.ts';
 import { inferCustomTables, sampledTable, type InferenceQuery, type InferredTable } from './infer-tables.ts';
 import { duckdb } from '../../src/sql/duckdb.ts';
 import { catalogOf } from '../fixture-engine.ts';
@@ -211,16 +212,12 @@ export async function runCorpus(options: RunOptions = {}): Promise<CorpusReport>
   // Tables: every standard one, then the custom ones the samples hold.
   const tables: FixtureTable[] = [];
   const caseClashes: string[] = [];
+  const texts = [...rules.map((r) => r.query), ...parsers.map((p) => p.def.body)];
   for (const schema of standardTables().values()) {
     // DuckDB folds identifier case: of columns differing only in case (AzureDiagnostics has
-    // clientIP_s and clientIp_s) the fixture keeps the first.
-    const seen = new Set<string>();
-    const columns: KqlColumn[] = [];
-    for (const c of schema.columns) {
-      if (seen.has(c.name.toLowerCase())) { caseClashes.push(`${schema.name}.${c.name}`); continue; }
-      seen.add(c.name.toLowerCase());
-      columns.push({ name: c.name, type: c.type });
-    }
+    // clientIP_s and clientIp_s) the fixture keeps the one the queries name (case-clashes.ts).
+    const { columns, leftOut } = foldCaseClashes(schema.columns.map((c) => ({ name: c.name, type: c.type })), texts);
+    caseClashes.push(...leftOut.map((name) => `${schema.name}.${name}`));
     tables.push({ name: schema.name, columns, rows: [] });
   }
   const customTables = new Set<string>();
