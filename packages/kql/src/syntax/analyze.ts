@@ -4,6 +4,7 @@ import type { WorkspaceDef } from '../types.ts';
 import { arrayOf, kindOf, kusto, listOf, type KNode } from './kusto-runtime.ts';
 import { globalsFor, identity } from './symbols.ts';
 import { withoutOverruled } from './overruled.ts';
+import { columnIfExistsAsColumns, mayCallColumnIfExists } from './column-ifexists.ts';
 
 export interface AnalyzedQuery {
   text: string;
@@ -49,10 +50,19 @@ export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string
     // Most recently used last, so the oldest goes first when the cache is full.
     analyses.delete(key);
     analyses.set(key, cached);
-    return { text, code: cached, workspaces };
+    return { text: cached.text, code: cached.code, workspaces };
   }
   const { Kusto } = kusto();
-  const code = Kusto.Language.KustoCode.ParseAndAnalyze(text, globals);
+  let analysed = text;
+  let code = Kusto.Language.KustoCode.ParseAndAnalyze(text, globals);
+  // column_ifexists of a column that exists is the column, of its type (see column-ifexists.ts);
+  // each round may give later calls' columns their types, so a few rounds at most.
+  for (let round = 0; round < MAX_COLUMN_ROUNDS && mayCallColumnIfExists(analysed); round++) {
+    const rewritten = columnIfExistsAsColumns(code, analysed);
+    if (rewritten === undefined) break;
+    analysed = rewritten;
+    code = Kusto.Language.KustoCode.ParseAndAnalyze(analysed, globals);
+  }
   if (String(code.Kind) !== 'Query') {
     throw new KqlError('unsupported', {
       code: 'VQ002', message: 'Only queries can run here; control commands (starting with a dot) are not accepted.',
@@ -64,10 +74,12 @@ export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string
   if (syntax.length > 0) throw new KqlError('syntax', syntax[0]!, syntax.slice(1));
   const semantic = withoutOverruled(arrayOf(code.GetDiagnostics()).filter(isError).map(diagnosticOf), code.Syntax);
   if (semantic.length > 0) throw new KqlError('semantic', semantic[0]!, semantic.slice(1));
-  analyses.set(key, code);
+  analyses.set(key, { text: analysed, code });
   if (analyses.size > MAX_ANALYSES) analyses.delete(analyses.keys().next().value!);
-  return { text, code, workspaces };
+  return { text: analysed, code, workspaces };
 }
+
+const MAX_COLUMN_ROUNDS = 4;
 
 /**
  * Analyses of accepted queries by text and global state (the schemas it was analysed against,
@@ -75,5 +87,5 @@ export function analyze(text: string, home: WorkspaceDef, workspaces: Map<string
  * analyser is most of a compile. A changed schema is a new global state, so nothing stale is
  * reused. Analysed trees are never modified by the later stages.
  */
-const analyses = new Map<string, KNode>();
+const analyses = new Map<string, { text: string; code: KNode }>();
 const MAX_ANALYSES = 100;

@@ -23,6 +23,7 @@ import { registerDataCollectorRoutes } from './data-collector-routes.ts';
 import { registerAlertRuleRoutes } from './alert-rule-routes.ts';
 import { registerAlertRuleTemplateRoutes } from './alert-rule-template-routes.ts';
 import { registerIncidentRoutes } from './incident-routes.ts';
+import { registerIncidentQueueRoutes } from './incident-queue-routes.ts';
 import { registerAutomationRuleRoutes } from './automation-rule-routes.ts';
 import { registerDataConnectorRoutes } from './data-connector-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
@@ -92,6 +93,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerAlertRuleRoutes(app, services);
   registerAlertRuleTemplateRoutes(app, services);
   registerIncidentRoutes(app, services);
+  registerIncidentQueueRoutes(app, services);
   registerAutomationRuleRoutes(app, services);
   registerAuthorizationRoutes(app, services);
   registerManagedServicesRoutes(app, services);

@@ -126,6 +126,16 @@ export function armRoute<S extends z.ZodType | undefined>(app: FastifyInstance, 
   });
 }
 
+/**
+ * Routes that authorize per item (a bulk change across workspaces) record each item's write in
+ * the activity log of the directory that owns it, as armRoute() does for a single scope.
+ */
+export async function recordItemActivity(req: ArmRequest, method: Method, check: AccessCheck, decision: Decision, status: number, message: string | null): Promise<void> {
+  if (decision.ownerDirectoryId === undefined) return;
+  const itemReq: ArmRequest = { ...req, grant: decision.allowed ? decision.grant : undefined };
+  await log(req.services, itemReq, method, check, decision.ownerDirectoryId, status, message);
+}
+
 async function log(services: Services, req: ArmRequest, method: Method, check: AccessCheck, ownerDirectoryId: string, status: number, message: string | null): Promise<void> {
   let subscriptionId: string | null = null;
   try {

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { armRoute } from './arm-route.ts';
 import { API_VERSIONS } from './api-versions.ts';
-import { reachableSubscriptions } from '../access/reach.ts';
+import { availableScopes, currentSelection } from '../access/selection.ts';
+import type { Caller } from '../access/caller.ts';
 import { ApiError } from '../errors.ts';
 
 const FilterBody = z.object({
@@ -16,18 +17,8 @@ const FilterBody = z.object({
 export function registerFilterRoutes(app: FastifyInstance, services: Services): void {
   const path = '/providers/Vigil.Portal/directoryFilter';
 
-  const available = async (caller: Parameters<typeof reachableSubscriptions>[1]) => {
-    const subs = await reachableSubscriptions({ db: services.db, now: services.now }, caller);
-    const dirIds = [...new Set([caller.directoryId, ...subs.map((s) => s.directoryId)])];
-    const dirs = await services.db.selectFrom('directories').selectAll().where('id', 'in', dirIds).execute();
-    return {
-      directories: dirIds.map((id) => {
-        const d = dirs.find((x) => x.id === id)!;
-        return { id, displayName: d.display_name, defaultDomain: d.default_domain, delegated: id !== caller.directoryId };
-      }),
-      subscriptions: subs.map((s) => ({ id: s.subscriptionId, displayName: s.displayName, directoryId: s.directoryId, delegated: s.delegated })),
-    };
-  };
+  const ctx = { db: services.db, now: services.now };
+  const available = (caller: Caller) => availableScopes(ctx, caller);
 
   armRoute(app, services, {
     method: 'GET',
@@ -36,14 +27,8 @@ export function registerFilterRoutes(app: FastifyInstance, services: Services): 
     access: 'per-item',
     handler: async (req) => {
       const all = await available(req.caller);
-      const saved = await services.db.selectFrom('directory_filters').selectAll()
-        .where('principal_id', '=', req.caller.principalId).where('directory_id', '=', req.caller.directoryId).executeTakeFirst();
-      // A saved choice keeps only what is still reachable (a revoked delegation drops out).
-      const reachableDirs = new Set(all.directories.map((d) => d.id));
-      const reachableSubs = new Set(all.subscriptions.map((s) => s.id));
-      const directories = saved === undefined ? [...reachableDirs] : (JSON.parse(saved.directory_ids) as string[]).filter((d) => reachableDirs.has(d));
-      const subscriptions = saved === undefined ? [...reachableSubs] : (JSON.parse(saved.subscription_ids) as string[]).filter((s) => reachableSubs.has(s));
-      return { status: 200, body: { directories, subscriptions, available: all, saved: saved !== undefined } };
+      const { directories, subscriptions, saved } = await currentSelection(ctx, req.caller, all);
+      return { status: 200, body: { directories, subscriptions, available: all, saved } };
     },
   });
 

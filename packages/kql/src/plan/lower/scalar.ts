@@ -168,7 +168,9 @@ function functionCall(lx: Lowerer, node: KNode, scope: Scope, row: Relation | un
     const found = row?.columns.find((c) => c.name === columnName);
     if (found === undefined) return sub(args[1]);
     const value = col(found.name, found.type);
-    // The analyser types the call as the default's type; a column of another type converts.
+    // The analyser types the call as the default's type. In the query's own text such a call has
+    // become the column it names (syntax/column-ifexists.ts); in a function's body a column of
+    // another type still converts to the default's type.
     const type = typeOf(node);
     return found.type === type ? value : call('convert', type, value);
   }
