@@ -204,3 +204,22 @@ test('alerts become incidents: one per alert without grouping, grouped by entiti
   assert.equal(history.status, 200, JSON.stringify(history.body));
   assert.deepEqual(history.body.tables[0].rows, [[3, 3]], 'a SecurityIncident row per change, the last naming its 3 alerts');
 });
+
+test('test with current data: the alerts a rule would have raised over the last day, raising none', async () => {
+  const alertsBefore = (await t.server.services.db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const res = await t.request('POST', `${FWS}/providers/Vigil.SecurityInsights/testAlertRule?api-version=2025-01-01`, { token: admin, body: { ...rule(), days: 1 } });
+  assert.equal(res.status, 200, JSON.stringify(res.body).slice(0, 500));
+  // Three bursts, each inside the hour-long lookback of the five-minute windows ending up to an
+  // hour after it: dc01 09:30 and dc02 11:50 in 12 windows each, dc03 13:50 in the 3 ending by
+  // 14:05 (the newest window at 14:10 with the 5-minute delay).
+  assert.equal(res.body.windows.length, 288);
+  assert.equal(res.body.totalAlerts, 12 + 12 + 3);
+  assert.equal(res.body.windowsWithAlerts, 27);
+  assert.equal(res.body.windows.at(-1).end, '2026-11-27T14:05:00.000Z');
+  assert.equal((await t.server.services.db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n, alertsBefore, 'nothing raised');
+  const bad = await t.request('POST', `${FWS}/providers/Vigil.SecurityInsights/testAlertRule?api-version=2025-01-01`, { token: admin, body: { ...rule(), days: 30 } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error.message, /days must be a whole number from 1 to 14/);
+  const northwind = await t.userToken(WORLD.northwind.tenant, WORLD.users.northwindAdmin.upn, WORLD.users.northwindAdmin.password);
+  assert.equal((await t.request('POST', `${FWS}/providers/Vigil.SecurityInsights/testAlertRule?api-version=2025-01-01`, { token: northwind, body: { ...rule(), days: 1 } })).status, 403);
+});

@@ -15,6 +15,8 @@ import { alertRuleId, deleteAlertRule, getAlertRule, listAlertRules, presentAler
 import { parseRuleProperties, ruleWindows } from '../detect/rule-model.ts';
 import { checkRuleQuery } from '../detect/rule-query.ts';
 import { checkRuleColumns } from '../detect/rule-columns.ts';
+import { testRule } from '../detect/rule-test.ts';
+import { QUERY_READ } from '../query/workspace-access.ts';
 import { firstWindowEnd } from '../detect/windows.ts';
 
 const WS = '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName';
@@ -65,6 +67,26 @@ export function registerAlertRuleRoutes(app: FastifyInstance, services: Services
         workspace: w, name: req.params.ruleId!, definition, principalId: req.caller.principalId, principalName: req.caller.name, now, firstWindowEnd: end,
       });
       return { status: created ? 201 : 200, body: presentAlertRule(await displayId(services.db, w), rule) };
+    },
+  });
+
+  // "Test with current data" (Vigil's API: Sentinel's portal feature has no public one): a rule's
+  // settings, saved or not, run over the last `days` days; reads the workspace's logs, so it is
+  // authorized as a query of the workspace.
+  armRoute(app, services, {
+    method: 'POST',
+    path: `${WS}/providers/Vigil.SecurityInsights/testAlertRule`,
+    apiVersions: API_VERSIONS.vigil,
+    body: RuleBody.extend({ days: z.number().optional() }),
+    access: (req) => ({ action: QUERY_READ, scope: wsIdOf(req) }),
+    handler: async (req) => {
+      const w = await requireSentinel(req);
+      const definition = parseRuleProperties(req.body.kind, req.body.properties);
+      const now = services.now();
+      const end = firstWindowEnd(services.config, definition.kind, now);
+      const compiled = await checkRuleQuery(services, req.caller, w, definition.kind, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
+      checkRuleColumns(definition, compiled.columns);
+      return { status: 200, body: await testRule(services, req.caller, w, definition, req.body.days ?? 2) };
     },
   });
 

@@ -4,7 +4,8 @@
 // SecurityAlert table through the outbox, and the run its SentinelHealth row.
 import { performance } from 'node:perf_hooks';
 import type { Services } from '../services.ts';
-import { callerOfPrincipal } from '../access/caller.ts';
+import { callerOfPrincipal, type Caller } from '../access/caller.ts';
+import type { RuleDefinition } from './rule-model.ts';
 import type { AlertRule } from '../control/alert-rules.ts';
 import type { Workspace } from '../control/workspaces.ts';
 import { inTransaction } from '../db/database.ts';
@@ -35,9 +36,14 @@ export async function evaluateRule(services: Services, rule: AlertRule, workspac
   if (caller === undefined) {
     throw new Error(`the principal the rule runs as (${rule.row.updated_by}, who last saved it) no longer exists; save the rule again to run it as yourself`);
   }
-  const compiled = await compileRuleQuery(services, caller, workspace, rule.definition.kind, rule.definition.properties.query, window);
-  const answer = await runCompiled(services, compiled, { query: rule.definition.properties.query, maxRows: services.config.queryMaxRows, timeoutSeconds: RUN_TIMEOUT_SECONDS });
-  return { rows: answer.rows.length, alerts: buildAlerts(rule.definition, compiled.columns, answer.rows) };
+  return evaluateDefinition(services, caller, rule.definition, workspace, window);
+}
+
+/** The same for a rule's settings run as `caller` (a rule being written, tested before it is saved). */
+export async function evaluateDefinition(services: Services, caller: Caller, definition: RuleDefinition, workspace: Workspace, window: Window): Promise<{ rows: number; alerts: Alert[] }> {
+  const compiled = await compileRuleQuery(services, caller, workspace, definition.kind, definition.properties.query, window);
+  const answer = await runCompiled(services, compiled, { query: definition.properties.query, maxRows: services.config.queryMaxRows, timeoutSeconds: RUN_TIMEOUT_SECONDS });
+  return { rows: answer.rows.length, alerts: buildAlerts(definition, compiled.columns, answer.rows) };
 }
 
 export async function runRuleWindow(services: Services, rule: AlertRule, workspace: Workspace, window: Window): Promise<RunOutcome> {
