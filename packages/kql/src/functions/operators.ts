@@ -252,8 +252,10 @@ function terms(items: SqlArg[], c: SqlContext): { literal: string[]; computed: s
   const computed: string[] = [];
   for (const item of items) {
     const v = literalOf(item);
-    if (item.type === 'dynamic' && typeof v === 'string' && v.startsWith('[')) {
-      for (const e of JSON.parse(v) as unknown[]) literal.push(typeof e === 'string' ? e : JSON.stringify(e));
+    if (item.type === 'dynamic' && typeof v === 'string') {
+      // A literal array's elements; a literal dynamic scalar is one term (a string's text, not its JSON).
+      const value = JSON.parse(v) as unknown;
+      for (const e of Array.isArray(value) ? value : [value]) literal.push(typeof e === 'string' ? e : JSON.stringify(e));
     } else if (typeof v === 'string') literal.push(v);
     else if (typeof v === 'number' || typeof v === 'bigint') literal.push(String(v));
     else if (item.scalar.kind === 'subquery') computed.push(`(SELECT coalesce(list(CAST(v AS VARCHAR)), []) FROM (${item.sql}) AS s(v))`);

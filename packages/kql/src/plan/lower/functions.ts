@@ -127,6 +127,13 @@ const movedErrors = new WeakSet<KqlError>();
  */
 function asParameter(p: KNode, value: Scalar): Scalar {
   const declared = p.DeclaredTypes?.Count === 1 ? kqlTypeOf(p.DeclaredTypes.getItem(0)) : undefined;
+  // A constant string that is not JSON given for a dynamic parameter (Sentinel's CERIUM rule
+  // passes a domain to _Im_Dns(domain_has_any=...)) is a dynamic string: parsed as todynamic
+  // would, or held as it is, it is the same value. A body calling array_length() on it must not
+  // read it as JSON text.
+  if (declared === 'dynamic' && value.kind === 'literal' && value.type === 'string' && !isJsonText(String(value.value))) {
+    return lit(JSON.stringify(String(value.value)), 'dynamic');
+  }
   if (declared === undefined || declared === 'dynamic' || declared === value.type || value.type === 'dynamic') return value;
   return call('convert', declared, value);
 }
@@ -177,4 +184,13 @@ export function invoke(lx: Lowerer, input: Relation, op: KNode, scope: Scope): R
   const expanded = expansion(lx, fn, listOf(fn.ArgumentList.Expressions), scope, input);
   if (expanded.kind !== 'table') return fail(fn, 'invoke of a scalar function');
   return expanded.plan;
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
