@@ -32,6 +32,12 @@ export interface Alert {
   customDetails: Record<string, string[]>;
   /** Results this alert stands for (more than one for SingleAlert or the summarising 150th). */
   resultCount: number;
+  /**
+   * The workspaces (TenantId: every row carries its workspace's id) its results came from: a
+   * cross-workspace rule's alert names the customers behind it. Empty when the results have no
+   * TenantId column.
+   */
+  sourceWorkspaceIds: string[];
   /** Earliest and latest TimeGenerated among its results, when the results carry one. */
   startTime: Date | undefined;
   endTime: Date | undefined;
@@ -138,6 +144,7 @@ function alertOf(rule: RuleDefinition, read: Reader, rows: readonly (readonly un
     entities,
     customDetails,
     resultCount,
+    sourceWorkspaceIds: [...new Set(rows.map((r) => read(r, 'TenantId')).filter((v): v is string => v !== undefined))].sort(),
     startTime: ms.length === 0 ? undefined : new Date(Math.min(...ms)),
     endTime: ms.length === 0 ? undefined : new Date(Math.max(...ms)),
   };

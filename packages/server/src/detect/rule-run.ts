@@ -16,6 +16,7 @@ import { buildAlerts, type Alert } from './alerts.ts';
 import { parseIsoDuration } from './durations.ts';
 import { compileRuleQuery } from './rule-query.ts';
 import { securityAlertRow } from './security-alert.ts';
+import { customersOf } from './customers.ts';
 import { groupIntoIncidents, touchedIncidents, type IncidentChanges } from '../incidents/grouping.ts';
 import { runAutomation } from '../incidents/automation.ts';
 import { recordIncidentChanges } from '../incidents/security-incident.ts';
@@ -102,6 +103,7 @@ async function recordRun(services: Services, rule: AlertRule, window: Window, st
       }).execute();
       if (r.status === 'Succeeded' && r.alerts.length > 0) {
         const now = services.now();
+        const customers = await customersOf(trx, r.workspace.customer_id, r.alerts);
         await trx.insertInto('alerts').values(r.alerts.map((a) => ({
           id: a.id,
           workspace_id: r.workspace.customer_id,
@@ -111,11 +113,11 @@ async function recordRun(services: Services, rule: AlertRule, window: Window, st
           severity: a.severity,
           display_name: a.displayName,
           entities: JSON.stringify(a.entities),
-          record: JSON.stringify(securityAlertRow(a, rule, r.workspace, window, r.rows, now)),
+          record: JSON.stringify(securityAlertRow(a, rule, r.workspace, window, r.rows, now, customers.get(a.id) ?? [])),
           appended: 0,
           incident_id: null,
         }))).execute();
-        return groupIntoIncidents(trx, rule, r.workspace, r.alerts, now);
+        return groupIntoIncidents(trx, rule, r.workspace, r.alerts, now, (a) => (customers.get(a.id) ?? []).map((c) => `Customer: ${c.directory}`));
       }
       return { created: [], updated: new Map() };
     });

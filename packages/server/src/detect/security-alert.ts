@@ -4,11 +4,12 @@ import type { Workspace } from '../control/workspaces.ts';
 import type { AlertRule } from '../control/alert-rules.ts';
 import type { Alert } from './alerts.ts';
 import type { Window } from './windows.ts';
+import type { AlertCustomer } from './customers.ts';
 import { formatIsoDuration, parseIsoDuration } from './durations.ts';
 
 export const ALERT_PROVIDER = 'ASI Scheduled Alerts';
 
-export function securityAlertRow(alert: Alert, rule: AlertRule, workspace: Workspace, window: Window, resultCount: number, now: Date): Record<string, unknown> {
+export function securityAlertRow(alert: Alert, rule: AlertRule, workspace: Workspace, window: Window, resultCount: number, now: Date, customers: readonly AlertCustomer[] = []): Record<string, unknown> {
   const d = rule.definition;
   const entities = alert.entities.map((e, i) => ({ $id: String(i + 2), ...e }));
   const compromised = alert.entities.find((e) => e.Type === 'host')?.HostName ?? alert.entities.find((e) => e.Type === 'account')?.Name ?? '';
@@ -29,6 +30,8 @@ export function securityAlertRow(alert: Alert, rule: AlertRule, workspace: Works
     ProductComponentName: d.kind === 'NRT' ? 'NRT Alerts' : 'Scheduled Alerts',
   };
   if (Object.keys(alert.customDetails).length > 0) extended['Custom Details'] = JSON.stringify(alert.customDetails);
+  // A cross-workspace rule's alert names the customers its rows came from.
+  if (customers.length > 0) extended.Customers = JSON.stringify(customers);
   return {
     TimeGenerated: now.toISOString(),
     DisplayName: alert.displayName,

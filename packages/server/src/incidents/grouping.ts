@@ -41,7 +41,7 @@ export interface IncidentChanges {
 export const touchedIncidents = (c: IncidentChanges): string[] => [...c.created, ...c.updated.keys()];
 
 /** Puts each new alert into an incident (inside the run's transaction); returns the incidents created or changed. */
-export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Workspace, alerts: readonly Alert[], now: Date): Promise<IncidentChanges> {
+export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Workspace, alerts: readonly Alert[], now: Date, labelsOf: (alert: Alert) => string[] = () => []): Promise<IncidentChanges> {
   const changes: IncidentChanges = { created: [], updated: new Map() };
   const p = rule.definition.properties;
   if (!p.incidentConfiguration.createIncident || alerts.length === 0) return changes;
@@ -75,7 +75,8 @@ export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Wo
         status: 'New',
         classification: null, classification_reason: null, classification_comment: null,
         owner: JSON.stringify(NO_OWNER),
-        labels: '[]',
+        // System labels name what the incident is about at a glance (a cross-workspace rule's customers).
+        labels: JSON.stringify(labelsOf(alert).map((labelName) => ({ labelName, labelType: 'System' }))),
         rule_ids: JSON.stringify([rule.row.id]),
         tactics: JSON.stringify(alert.tactics),
         grouping_key: key,
@@ -96,6 +97,7 @@ export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Wo
       await trx.updateTable('incidents').set({
         severity,
         tactics: JSON.stringify(tactics),
+        labels: JSON.stringify(mergeLabels(JSON.parse(incident.labels) as { labelName: string; labelType?: string }[], labelsOf(alert))),
         status: reopened ? 'Active' : incident.status,
         classification: reopened ? null : incident.classification,
         classification_reason: reopened ? null : incident.classification_reason,
@@ -109,4 +111,9 @@ export async function groupIntoIncidents(trx: Db, rule: AlertRule, workspace: Wo
     await trx.updateTable('alerts').set({ incident_id: incident.id }).where('id', '=', alert.id).execute();
   }
   return changes;
+}
+
+function mergeLabels(existing: { labelName: string; labelType?: string }[], system: readonly string[]): { labelName: string; labelType?: string }[] {
+  const missing = system.filter((name) => !existing.some((l) => l.labelName === name));
+  return [...existing, ...missing.map((labelName) => ({ labelName, labelType: 'System' }))];
 }

@@ -124,7 +124,8 @@ export async function putIncident(db: Db, w: IncidentWrite): Promise<{ incident:
       classification_reason: closed ? p.classificationReason ?? null : null,
       classification_comment: closed ? p.classificationComment ?? null : null,
       owner: JSON.stringify(w.owner),
-      labels: JSON.stringify(p.labels.map((l) => ({ labelName: l.labelName, labelType: 'User' }))),
+      // A label keeps its type (System labels Vigil added stay System); new ones are the user's.
+      labels: JSON.stringify(p.labels.map((l) => ({ labelName: l.labelName, labelType: existingLabelType(existing, l.labelName) ?? 'User' }))),
       rule_ids: existing?.rule_ids ?? '[]',
       tactics: existing?.tactics ?? '[]',
       // A closed incident takes no more alerts unless its rule reopens closed incidents.
@@ -182,4 +183,9 @@ export function presentIncident(workspaceDisplayId: string, incident: Incident, 
     systemData: { createdBy: incident.created_by, createdAt: incident.created_at, lastModifiedBy: incident.updated_by, lastModifiedAt: incident.updated_at },
     properties,
   };
+}
+
+function existingLabelType(existing: Incident | undefined, name: string): string | undefined {
+  if (existing === undefined) return undefined;
+  return (JSON.parse(existing.labels) as { labelName: string; labelType?: string }[]).find((l) => l.labelName === name)?.labelType;
 }
