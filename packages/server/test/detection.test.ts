@@ -203,6 +203,32 @@ test('alerts become incidents: one per alert without grouping, grouped by entiti
   const history = await query(t, reader, customerId, { query: `SecurityIncident | where IncidentName == '${incident.name}' | summarize rows = count(), alerts = max(array_length(AlertIds))` });
   assert.equal(history.status, 200, JSON.stringify(history.body));
   assert.deepEqual(history.body.tables[0].rows, [[3, 3]], 'a SecurityIncident row per change, the last naming its 3 alerts');
+
+  // Its entities (Sentinel's listEntities shape) and its timeline.
+  const entities = await t.request('POST', `${incident.id}/entities?${V}`, { token: admin });
+  assert.equal(entities.status, 200);
+  assert.deepEqual(entities.body.entities.map((e: any) => [e.kind, e.properties.hostName, e.properties.friendlyName]), [['Host', 'dc03', 'dc03']]);
+  assert.deepEqual(entities.body.metaData, [{ count: 1, entityKind: 'Host' }]);
+  const again = await t.request('POST', `${incident.id}/entities?${V}`, { token: admin });
+  assert.equal(again.body.entities[0].name, entities.body.entities[0].name, 'an entity keeps its id');
+  const anaId = (await t.server.services.db.selectFrom('principals').select('id').where('user_principal_name', '=', WORLD.users.ana.upn).executeTakeFirstOrThrow()).id;
+  clock = new Date(clock.getTime() + 1000);
+  const current = await t.request('GET', `${incident.id}?${V}`, { token: admin });
+  const assigned = await t.request('PUT', `${incident.id}?${V}`, { token: admin, body: { etag: current.body.etag, properties: { ...current.body.properties, status: 'Active', owner: { objectId: anaId } } } });
+  assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+  const timeline = await t.request('GET', `${incident.id.replace('/providers/Microsoft.SecurityInsights/', '/providers/Vigil.SecurityInsights/')}/timeline?api-version=2025-01-01`, { token: admin });
+  assert.equal(timeline.status, 200, JSON.stringify(timeline.body));
+  const kinds = timeline.body.value.map((e: any) => e.kind);
+  assert.deepEqual(kinds.filter((k: string) => k === 'Alert').length, 3);
+  const change = timeline.body.value.find((e: any) => e.kind === 'Changed');
+  assert.ok(change, JSON.stringify(timeline.body.value));
+  assert.match(change.title, new RegExp(`Status: New -> Active; Owner: \\(unassigned\\) -> ${WORLD.users.ana.upn}`));
+  assert.equal(change.by, WORLD.users.fabrikamAdmin.upn);
+
+  const runsRes = await t.request('GET', `${FWS}/providers/Vigil.SecurityInsights/alertRules/grouped/runs?api-version=2025-01-01&$top=2`, { token: admin });
+  assert.equal(runsRes.status, 200);
+  assert.deepEqual(runsRes.body.value.map((r: any) => [r.status, r.alerts]), [['Succeeded', 1], ['Succeeded', 1]]);
+  assert.ok(runsRes.body.value[0].windowEnd > runsRes.body.value[1].windowEnd, 'newest first');
 });
 
 test('test with current data: the alerts a rule would have raised over the last day, raising none', async () => {

@@ -103,6 +103,27 @@ export function registerAlertRuleRoutes(app: FastifyInstance, services: Services
     },
   });
 
+  // Run history (Vigil's API; Sentinel keeps it in SentinelHealth, which Vigil writes too).
+  armRoute(app, services, {
+    method: 'GET',
+    path: `${WS}/providers/Vigil.SecurityInsights/alertRules/:ruleId/runs`,
+    apiVersions: API_VERSIONS.vigil,
+    access: (req) => ({ action: `${ACTION}/read`, scope: idOf(req) }),
+    handler: async (req) => {
+      const w = await requireWorkspace(services, req, wsIdOf(req));
+      const rule = await getAlertRule(services.db, idOf(req));
+      if (rule === undefined) throw new ApiError('ResourceNotFound', `The Resource 'Microsoft.SecurityInsights/alertRules/${req.params.ruleId}' was not found in workspace '${w.name}'.`, { target: req.params.ruleId! });
+      const top = req.query.$top === undefined ? 100 : Number(req.query.$top);
+      if (!Number.isInteger(top) || top < 1 || top > 10_000) throw new ApiError('InvalidParameter', `$top must be a whole number from 1 to 10000; got '${req.query.$top}'.`, { target: '$top' });
+      const runs = await services.db.selectFrom('rule_runs').selectAll().where('rule_id', '=', rule.row.id).orderBy('window_end', 'desc').limit(top).execute();
+      return { status: 200, body: {
+        enabled: rule.definition.properties.enabled,
+        disabledReason: rule.row.disabled_reason,
+        value: runs.map((r) => ({ windowStart: r.window_start, windowEnd: r.window_end, startedAt: r.started_at, durationMs: r.duration_ms, status: r.status, rows: r.rows, alerts: r.alerts, error: r.error })),
+      } };
+    },
+  });
+
   armRoute(app, services, {
     method: 'DELETE',
     path: `${WS}/providers/Microsoft.SecurityInsights/alertRules/:ruleId`,

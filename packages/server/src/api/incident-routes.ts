@@ -15,6 +15,8 @@ import {
   getIncident, incidentCounts, incidentId, IncidentProperties, presentIncident, putIncident, resolveOwner, type Incident,
 } from '../incidents/incidents.ts';
 import { recordIncidentChanges } from '../incidents/security-incident.ts';
+import { incidentEntities } from '../incidents/incident-entities.ts';
+import { incidentTimeline } from '../incidents/timeline.ts';
 import { incidentListQuery } from '../incidents/incident-list.ts';
 import { runAutomation } from '../incidents/automation.ts';
 import { registerIncidentTaskRoutes } from './incident-task-routes.ts';
@@ -125,6 +127,31 @@ export function registerIncidentRoutes(app: FastifyInstance, services: Services)
           };
         }) },
       };
+    },
+  });
+
+  armRoute(app, services, {
+    method: 'POST',
+    path: `${INCIDENTS}/:incidentId/entities`,
+    apiVersions: API_VERSIONS.securityInsights,
+    access: (req) => ({ action: `${ACTION}/read`, scope: idOf(req) }),
+    handler: async (req) => {
+      const w = await requireWorkspace(services, req, wsIdOf(req));
+      const i = await requireIncident(req, w);
+      return { status: 200, body: await incidentEntities(services.db, i.id, await displayId(services.db, w)) };
+    },
+  });
+
+  // The timeline (Vigil's API: Sentinel shows it in the portal only).
+  armRoute(app, services, {
+    method: 'GET',
+    path: `${WS}/providers/Vigil.SecurityInsights/incidents/:incidentId/timeline`,
+    apiVersions: API_VERSIONS.vigil,
+    access: (req) => ({ action: `${ACTION}/read`, scope: idOf(req) }),
+    handler: async (req) => {
+      const w = await requireWorkspace(services, req, wsIdOf(req));
+      const i = await requireIncident(req, w);
+      return { status: 200, body: { value: await incidentTimeline(services, req.caller, w, i) } };
     },
   });
 
