@@ -77,3 +77,13 @@ test('alert details override: name and description from columns, severity and ta
   assert.equal(bad[0]!.severity, 'High', 'an unknown severity keeps the rule\'s');
   assert.deepEqual(bad[0]!.tactics, ['CredentialAccess'], 'unknown tactics keep the rule\'s');
 });
+
+test('sentinelEntitiesMappings: a column of Sentinel entities (JSON) attaches them as they are', () => {
+  const cols: KqlColumn[] = [{ name: 'Entities', type: 'string' }, { name: 'Computer', type: 'string' }];
+  const r = rule({ sentinelEntitiesMappings: [{ columnName: 'Entities' }], entityMappings: [], customDetails: {} });
+  const [a] = buildAlerts(r, cols, [
+    [JSON.stringify([{ $id: '3', Type: 'host', HostName: 'iot-7', OSFamily: 'Linux' }, { Type: 'ip', Address: '10.1.2.3' }, { nope: 1 }]), 'x'],
+    ['not json', 'y'],
+  ]);
+  assert.deepEqual(a!.entities, [{ Type: 'host', HostName: 'iot-7', OSFamily: 'Linux' }, { Type: 'ip', Address: '10.1.2.3' }]);
+});

@@ -125,6 +125,19 @@ function alertOf(rule: RuleDefinition, read: Reader, rows: readonly (readonly un
     }
   }
 
+  // Columns of Sentinel entities (sentinelEntitiesMappings): each value a JSON array of entities.
+  for (const row of rows) {
+    for (const m of p.sentinelEntitiesMappings) {
+      for (const entity of sentinelEntities(read(row, m.columnName))) {
+        if (entities.length >= MAX_ENTITIES_PER_ALERT) break;
+        const key = JSON.stringify(Object.entries(entity).sort(([a], [b]) => a.localeCompare(b)));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        entities.push(entity);
+      }
+    }
+  }
+
   const customDetails: Record<string, string[]> = {};
   for (const [key, column] of Object.entries(p.customDetails)) {
     const values = [...new Set(rows.map((r) => read(r, column)).filter((v): v is string => v !== undefined))];
@@ -161,4 +174,27 @@ function tacticsFrom(value: string, fallback: readonly string[]): string[] {
   }
   const known = names.map((n) => TACTICS.find((t) => t.toLowerCase() === n.trim().toLowerCase())).filter((t): t is (typeof TACTICS)[number] => t !== undefined);
   return known.length === 0 ? [...fallback] : [...new Set(known)];
+}
+
+/** Entities from a column of Sentinel entities: objects with a Type and text identifiers; anything else is skipped. */
+function sentinelEntities(text: string | undefined): AlertEntity[] {
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  const out: AlertEntity[] = [];
+  for (const item of list) {
+    if (item === null || typeof item !== 'object' || typeof (item as { Type?: unknown }).Type !== 'string') continue;
+    const entity: AlertEntity = { Type: (item as { Type: string }).Type };
+    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+      if (k === 'Type' || k.startsWith('$') || v === null || v === undefined || typeof v === 'object') continue;
+      entity[k] = String(v);
+    }
+    if (Object.keys(entity).length > 1) out.push(entity);
+  }
+  return out;
 }

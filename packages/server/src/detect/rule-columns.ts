@@ -42,6 +42,7 @@ export function checkRuleColumns(definition: RuleDefinition, columns: readonly R
     need(`properties.entityMappings[${i}].fieldMappings[${j}].columnName`, field.columnName, `the ${mapping.entityType} entity's ${field.identifier}`);
   }));
   for (const [key, column] of Object.entries(p.customDetails)) need(`properties.customDetails.${key}`, column, `custom detail ${key}`);
+  p.sentinelEntitiesMappings.forEach((m, i) => need(`properties.sentinelEntitiesMappings[${i}].columnName`, m.columnName, 'Sentinel entities'));
   const override = p.alertDetailsOverride;
   if (override !== null) {
     if (override.alertTacticsColumnName !== undefined) need('properties.alertDetailsOverride.alertTacticsColumnName', override.alertTacticsColumnName, "the alert's tactics");

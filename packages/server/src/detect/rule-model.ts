@@ -102,6 +102,8 @@ const Common = {
   templateVersion: z.string().nullish().transform((v) => v ?? null),
   eventGroupingSettings: z.object({ aggregationKind: z.enum(['SingleAlert', 'AlertPerResult']).default('SingleAlert') }).default({ aggregationKind: 'SingleAlert' }),
   entityMappings: z.array(EntityMapping).max(LIMITS.maxEntityMappings, `a rule takes at most ${LIMITS.maxEntityMappings} entity mappings`).nullish().transform((v) => v ?? []),
+  /** Columns holding Sentinel entities as JSON (an array of {Type, identifiers...}), attached as they are. */
+  sentinelEntitiesMappings: z.array(z.object({ columnName: name })).max(LIMITS.maxEntityMappings, `a rule takes at most ${LIMITS.maxEntityMappings} Sentinel entity columns`).nullish().transform((v) => v ?? []),
   customDetails: z.record(
     z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,19}$/, 'a custom detail key is up to 20 letters, digits and _, not starting with a digit'),
     name,

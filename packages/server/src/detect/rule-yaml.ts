@@ -49,9 +49,11 @@ const TOP_LEVEL = new Set([
   'id', 'name', 'description', 'severity', 'requiredDataConnectors', 'queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold',
   'tactics', 'relevantTechniques', 'query', 'entityMappings', 'eventGroupingSettings', 'customDetails', 'alertDetailsOverride',
   'incidentConfiguration', 'suppressionDuration', 'suppressionEnabled', 'version', 'kind', 'tags', 'status', 'enabled', 'startTimeUtc',
+  'sentinelEntitiesMappings',
 ]);
 const NESTED_KEYS: { at: (path: Path) => boolean; keys: Set<string> }[] = [
   { at: (p) => p.length === 2 && p[0] === 'entityMappings', keys: new Set(['entityType', 'fieldMappings']) },
+  { at: (p) => p.length === 2 && p[0] === 'sentinelEntitiesMappings', keys: new Set(['columnName']) },
   { at: (p) => p.length === 4 && p[0] === 'entityMappings' && p[2] === 'fieldMappings', keys: new Set(['identifier', 'columnName']) },
   { at: (p) => p.length === 1 && p[0] === 'eventGroupingSettings', keys: new Set(['aggregationKind']) },
   { at: (p) => p.length === 1 && p[0] === 'alertDetailsOverride', keys: new Set(['alertDisplayNameFormat', 'alertDescriptionFormat', 'alertTacticsColumnName', 'alertSeverityColumnName']) },
@@ -64,7 +66,6 @@ const NESTED_KEYS: { at: (path: Path) => boolean; keys: Set<string> }[] = [
 ];
 /** Fields Sentinel knows that Vigil does not keep yet: said plainly rather than called unknown. */
 const NOT_KEPT: Record<string, string> = {
-  sentinelEntitiesMappings: 'Vigil does not attach entities from a column of Sentinel entities yet (use entityMappings); ignored',
   metadata: 'the content hub metadata (source, author, support, categories) is not kept; ignored',
 };
 const SCHEDULED_ONLY = ['queryFrequency', 'queryPeriod', 'triggerOperator', 'triggerThreshold', 'startTimeUtc'];
@@ -142,6 +143,7 @@ export function ruleFromYaml(text: string, source = '<rule>'): ImportedRule {
   copy('eventGroupingSettings');
   copy('entityMappings');
   copy('customDetails');
+  copy('sentinelEntitiesMappings');
   copy('alertDetailsOverride');
   copy('startTimeUtc');
 
@@ -390,6 +392,7 @@ export function ruleToYaml(name: string, definition: RuleDefinition, extras: Rul
     query: p.query,
   });
   if (p.entityMappings.length > 0) out['entityMappings'] = p.entityMappings;
+  if (p.sentinelEntitiesMappings.length > 0) out['sentinelEntitiesMappings'] = p.sentinelEntitiesMappings;
   Object.assign(out,
     unlessDefault('customDetails'),
     unlessDefault('alertDetailsOverride'),
