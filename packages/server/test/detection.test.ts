@@ -249,3 +249,25 @@ test('test with current data: the alerts a rule would have raised over the last 
   const northwind = await t.userToken(WORLD.northwind.tenant, WORLD.users.northwindAdmin.upn, WORLD.users.northwindAdmin.password);
   assert.equal((await t.request('POST', `${FWS}/providers/Vigil.SecurityInsights/testAlertRule?api-version=2025-01-01`, { token: northwind, body: { ...rule(), days: 1 } })).status, 403);
 });
+
+test('automation a run owed when the server stopped runs at the next start', async () => {
+  await signIn();
+  const list = await t.request('GET', `${FWS}/providers/Microsoft.SecurityInsights/incidents?${V}&$top=1&$orderby=properties/incidentNumber asc`, { token: admin });
+  const incident = list.body.value[0];
+  const rule = await t.request('PUT', `${FWS}/providers/Microsoft.SecurityInsights/automationRules/owed?${V}`, { token: admin, body: { properties: {
+    displayName: 'Label new incidents', order: 1,
+    triggeringLogic: { isEnabled: true, triggersOn: 'Incidents', triggersWhen: 'Created', conditions: [] },
+    actions: [{ order: 1, actionType: 'ModifyProperties', actionConfiguration: { labels: [{ labelName: 'owed-automation' }] } }],
+  } } });
+  assert.equal(rule.status, 201, JSON.stringify(rule.body));
+  assert.equal((await t.server.services.db.selectFrom('pending_automation').selectAll().execute()).length, 0, 'runs leave nothing owed');
+  // As a run's transaction leaves it when the process stops before the automation runs.
+  const incidentKey = `${FWS.toLowerCase()}/providers/microsoft.securityinsights/incidents/${incident.name.toLowerCase()}`;
+  await t.server.services.db.insertInto('pending_automation').values({ workspace_id: customerId, events: JSON.stringify([{ kind: 'IncidentCreated', incidentId: incidentKey }]), created_at: clock.toISOString() }).execute();
+  await t.close();
+  t = await start();
+  await signIn();
+  const after = await t.request('GET', `${incident.id}?${V}`, { token: admin });
+  assert.ok(after.body.properties.labels.some((l: any) => l.labelName === 'owed-automation'), JSON.stringify(after.body.properties.labels));
+  assert.equal((await t.server.services.db.selectFrom('pending_automation').selectAll().execute()).length, 0);
+});

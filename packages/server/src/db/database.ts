@@ -11,6 +11,7 @@ import * as m0004 from './migrations/0004-analytics-rules.ts';
 import * as m0005 from './migrations/0005-alerts.ts';
 import * as m0006 from './migrations/0006-incidents.ts';
 import * as m0007 from './migrations/0007-automation.ts';
+import * as m0009 from './migrations/0009-pending-automation.ts';
 
 export type Db = Kysely<Database>;
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-alerts': m0005,
   '0006-incidents': m0006,
   '0007-automation': m0007,
+  '0009-pending-automation': m0009,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

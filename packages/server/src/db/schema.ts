@@ -447,6 +447,14 @@ export interface IncidentTaskTable {
   updated_by: string;
 }
 
+export interface PendingAutomationTable {
+  id: Generated<number>;
+  workspace_id: string;
+  /** JSON: the AutomationEvent list the run owes. */
+  events: string;
+  created_at: string;
+}
+
 export interface Database {
   directories: DirectoryTable;
   principals: PrincipalTable;
@@ -471,6 +479,7 @@ export interface Database {
   alert_rules: AlertRuleTable;
   rule_runs: RuleRunTable;
   alerts: AlertTable;
+  pending_automation: PendingAutomationTable;
   incidents: IncidentTable;
   incident_comments: IncidentCommentTable;
   automation_rules: AutomationRuleTable;

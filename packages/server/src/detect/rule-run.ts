@@ -18,7 +18,7 @@ import { compileRuleQuery } from './rule-query.ts';
 import { securityAlertRow } from './security-alert.ts';
 import { customersOf } from './customers.ts';
 import { groupIntoIncidents, touchedIncidents, type IncidentChanges } from '../incidents/grouping.ts';
-import { runAutomation } from '../incidents/automation.ts';
+import { runAutomation, type AutomationEvent } from '../incidents/automation.ts';
 import { recordIncidentChanges } from '../incidents/security-incident.ts';
 import type { Window } from './windows.ts';
 
@@ -62,13 +62,8 @@ export async function runRuleWindow(services: Services, rule: AlertRule, workspa
   const recorded = await recordRun(services, rule, window, startedAt, durationMs, { status: 'Succeeded', rows: evaluated.rows, alerts, workspace });
   if (recorded === undefined) return { status: 'AlreadyRan' };
   await appendPendingAlerts(services, workspace.customer_id);
-  await recordIncidentChanges(services, touchedIncidents(recorded));
-  // Automation after the commit, as Sentinel runs it after creation: incidents created, then each new alert, then incidents the alerts joined.
-  await runAutomation(services, workspace, [
-    ...recorded.created.map((incidentId) => ({ kind: 'IncidentCreated' as const, incidentId })),
-    ...alerts.map((a) => ({ kind: 'AlertCreated' as const, alertId: a.id })),
-    ...[...recorded.updated].map(([incidentId, before]) => ({ kind: 'IncidentUpdated' as const, incidentId, before, alertsAdded: true })),
-  ]);
+  await recordIncidentChanges(services, touchedIncidents(recorded.changes));
+  if (recorded.pendingAutomation !== undefined) await runPendingAutomation(services, workspace, recorded.pendingAutomation);
   return { status: 'Succeeded', rows: evaluated.rows, alerts: alerts.length, suppressed, durationMs };
 }
 
@@ -81,8 +76,12 @@ type RunRecord =
   | { status: 'Succeeded'; rows: number; alerts: Alert[]; workspace: Workspace }
   | { status: 'Failed'; error: string };
 
-/** Commits the run (and its alerts, grouped into incidents); the incidents created and changed, or undefined when the window had run already. */
-async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<IncidentChanges | undefined> {
+/**
+ * Commits the run (and its alerts, grouped into incidents, and the automation they owe); the
+ * incidents created and changed and the pending automation's id, or undefined when the window
+ * had run already.
+ */
+async function recordRun(services: Services, rule: AlertRule, window: Window, startedAt: Date, durationMs: number, r: RunRecord): Promise<{ changes: IncidentChanges; pendingAutomation?: number } | undefined> {
   try {
     return await inTransaction(services.db, async (trx) => {
       if (rule.definition.kind === 'NRT') {
@@ -117,9 +116,19 @@ async function recordRun(services: Services, rule: AlertRule, window: Window, st
           appended: 0,
           incident_id: null,
         }))).execute();
-        return groupIntoIncidents(trx, rule, r.workspace, r.alerts, now, (a) => (customers.get(a.id) ?? []).map((c) => `Customer: ${c.directory}`));
+        const changes = await groupIntoIncidents(trx, rule, r.workspace, r.alerts, now, (a) => (customers.get(a.id) ?? []).map((c) => `Customer: ${c.directory}`));
+        // Automation after the commit, as Sentinel runs it after creation: incidents created, then
+        // each new alert, then incidents the alerts joined. Owed in this transaction, so a stop
+        // before it runs leaves it to be run at start (RuleScheduler.recover).
+        const events: AutomationEvent[] = [
+          ...changes.created.map((incidentId) => ({ kind: 'IncidentCreated' as const, incidentId })),
+          ...r.alerts.map((alert) => ({ kind: 'AlertCreated' as const, alertId: alert.id })),
+          ...[...changes.updated].map(([incidentId, before]) => ({ kind: 'IncidentUpdated' as const, incidentId, before, alertsAdded: true })),
+        ];
+        const pending = await trx.insertInto('pending_automation').values({ workspace_id: r.workspace.customer_id, events: JSON.stringify(events), created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+        return { changes, pendingAutomation: pending.id };
       }
-      return { created: [], updated: new Map() };
+      return { changes: { created: [], updated: new Map() } };
     });
   } catch (error) {
     if (error instanceof AlreadyRan || /UNIQUE constraint failed: rule_runs/.test(String(error))) return undefined;
@@ -155,4 +164,12 @@ export async function appendPendingAlerts(services: Pick<Services, 'db' | 'inges
   await services.ingestor.write(workspaceId, table, typed, 'Analytics', bytes);
   await services.db.updateTable('alerts').set({ appended: 1 }).where('id', 'in', pending.map((p) => p.id)).execute();
   return pending.length;
+}
+
+/** Runs automation a run owes, then forgets it. Also used at start for automation left behind. */
+export async function runPendingAutomation(services: Services, workspace: Workspace, id: number): Promise<void> {
+  const row = await services.db.selectFrom('pending_automation').select('events').where('id', '=', id).executeTakeFirst();
+  if (row === undefined) return;
+  await runAutomation(services, workspace, JSON.parse(row.events) as AutomationEvent[]);
+  await services.db.deleteFrom('pending_automation').where('id', '=', id).execute();
 }

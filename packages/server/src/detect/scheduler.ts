@@ -16,7 +16,7 @@ import type { Services } from '../services.ts';
 import { disableAlertRule, ruleOf, type AlertRule } from '../control/alert-rules.ts';
 import { getWorkspaceByCustomerId, type Workspace } from '../control/workspaces.ts';
 import { ruleWindows } from './rule-model.ts';
-import { appendPendingAlerts, recordFailedRun, runRuleWindow, type RunOutcome } from './rule-run.ts';
+import { appendPendingAlerts, recordFailedRun, runPendingAutomation, runRuleWindow, type RunOutcome } from './rule-run.ts';
 import { isDue, nextNrtWindow, nextWindow, scheduledDelayMs, type Window } from './windows.ts';
 import { ruleHealthRow, writeHealthRows } from './health.ts';
 
@@ -59,10 +59,15 @@ export class RuleScheduler {
     this.nrtTimers.set(workspaceId, timer);
   }
 
-  /** Appends alerts committed but not yet in SecurityAlert (after a stop between the two). */
+  /** Appends alerts committed but not yet in SecurityAlert, and runs automation owed (after a stop between a run's commit and them). */
   async recover(): Promise<void> {
     const workspaces = await this.services.db.selectFrom('alerts').select('workspace_id').distinct().where('appended', '=', 0).execute();
     for (const w of workspaces) await appendPendingAlerts(this.services, w.workspace_id);
+    const owed = await this.services.db.selectFrom('pending_automation').select(['id', 'workspace_id']).orderBy('id').execute();
+    for (const o of owed) {
+      const workspace = await getWorkspaceByCustomerId(this.services.db, o.workspace_id);
+      if (workspace !== undefined) await runPendingAutomation(this.services, workspace, o.id);
+    }
   }
 
   /** Stops nudges and waits for runs in progress. */
