@@ -11,6 +11,7 @@ import { signIn } from './api-client.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerKqlCommand } from './kql-command.ts';
 import { registerParsersCommand } from './parsers-command.ts';
+import { registerRulesCommand } from './rules-command.ts';
 
 const program = new Command();
 program.name('vigil').description('Vigil: a self-hosted, multi-tenant SIEM for MSSPs, shaped like Microsoft Sentinel and Azure Lighthouse.');
@@ -119,6 +120,7 @@ program
 registerImportCommand(program);
 registerKqlCommand(program);
 registerParsersCommand(program);
+registerRulesCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError) {
