@@ -74,7 +74,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test(`kill -9 during sustained ingestion, ${ROUNDS} times: acknowledged rows survive exactly once, no call half-stored`, { timeout: 240_000 }, async () => {
+test(`kill -9 during sustained ingestion, ${ROUNDS} times: acknowledged rows survive exactly once, no call half-stored`, { timeout: 600_000 }, async () => {
   const acknowledged = new Set<number>();
   let nextCall = 0;
   for (let round = 0; round < ROUNDS; round++) {
