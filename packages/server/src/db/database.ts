@@ -10,6 +10,7 @@ import * as m0003 from './migrations/0003-saved-searches.ts';
 import * as m0004 from './migrations/0004-analytics-rules.ts';
 import * as m0005 from './migrations/0005-alerts.ts';
 import * as m0006 from './migrations/0006-incidents.ts';
+import * as m0008 from './migrations/0008-watchlists.ts';
 import * as m0007 from './migrations/0007-automation.ts';
 import * as m0009 from './migrations/0009-pending-automation.ts';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-analytics-rules': m0004,
   '0005-alerts': m0005,
   '0006-incidents': m0006,
+  '0008-watchlists': m0008,
   '0007-automation': m0007,
   '0009-pending-automation': m0009,
 };

@@ -268,6 +268,65 @@ export interface SavedSearchTable {
   updated_at: string;
 }
 
+export interface WatchlistTable {
+  /** Lower-case: {workspace id}/providers/microsoft.securityinsights/watchlists/{alias}. */
+  id: string;
+  workspace_id: string;
+  /** As first given (queries match it exactly: _GetWatchlist('alias')). */
+  alias: string;
+  /** The watchlist's GUID (properties.watchlistId, the Watchlist table's WatchlistId). */
+  watchlist_id: string;
+  display_name: string;
+  provider: string;
+  source: string | null;
+  source_type: string | null;
+  description: string | null;
+  /** JSON: string[]. */
+  labels: string;
+  default_duration: string | null;
+  items_search_key: string;
+  content_type: string | null;
+  number_of_lines_to_skip: number;
+  /** JSON: the CSV header's column names in order ([] for a watchlist made without content). */
+  columns: string;
+  etag: string;
+  created_at: string;
+  /** JSON: UserInfo {objectId, email, name}. */
+  created_by: string;
+  updated_at: string;
+  /** JSON: UserInfo. */
+  updated_by: string;
+}
+
+export interface WatchlistItemTable {
+  /** Lower-case: {watchlist id}/watchlistitems/{item id}. */
+  id: string;
+  /** The watchlist's row id (watchlists.id). */
+  watchlist_id: string;
+  /** The item's GUID as given or made. */
+  item_id: string;
+  /** Order within the watchlist (CSV order, then creation): items list in this order. */
+  seq: number;
+  /** JSON: the item's fields (column -> string). */
+  items_key_value: string;
+  /** JSON: object. */
+  entity_mapping: string;
+  search_key: string;
+  etag: string;
+  created_at: string;
+  created_by: string;
+  /** Also the item's last _DTTimestamp in the Watchlist table: each change writes a later one. */
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface WatchlistOutboxTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  /** JSON: one Watchlist table row, waiting to be appended to the workspace's log store. */
+  record: string;
+}
+
 export interface DataCollectionResourceTable {
   id: string;
   subscription_id: string;
@@ -476,6 +535,9 @@ export interface Database {
   directory_filters: DirectoryFilterTable;
   log_tables: LogTableTable;
   saved_searches: SavedSearchTable;
+  watchlists: WatchlistTable;
+  watchlist_items: WatchlistItemTable;
+  watchlist_outbox: WatchlistOutboxTable;
   alert_rules: AlertRuleTable;
   rule_runs: RuleRunTable;
   alerts: AlertTable;
