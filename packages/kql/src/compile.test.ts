@@ -99,6 +99,19 @@ test('a time range on _TimeReceived restricts ingestion time instead (near-real-
   assert.deepEqual((await received.run('SecurityEvent | project Account', { timeRange: range })).rows, [['early']]);
 });
 
+test('the time range leaves the Watchlist table alone (Sentinel ignores it for watchlists), for both time columns', async () => {
+  const columns = [{ name: 'TimeGenerated', type: 'datetime' as const }, { name: 'SearchKey', type: 'string' as const }, { name: '_TimeReceived', type: 'datetime' as const }];
+  const lists = await FixtureEngine.create([{ id: A, name: 'ws-a', tenantId: 'ta', tables: [
+    { name: 'Watchlist', columns, rows: [['2024-01-01 00:00:00', 'alice', '2024-01-01 00:00:00']] },
+    { name: 'SecurityEvent', columns, rows: [['2024-01-01 00:00:00', 'alice', '2024-01-01 00:00:00']] },
+  ] }]);
+  const range = { start: new Date('2024-01-15T10:00:00Z'), end: new Date('2024-01-15T10:05:00Z') };
+  for (const column of ['TimeGenerated', '_TimeReceived'] as const) {
+    assert.deepEqual((await lists.run('Watchlist | project SearchKey', { timeRange: { ...range, column } })).rows, [['alice']]);
+    assert.deepEqual((await lists.run('SecurityEvent | project SearchKey', { timeRange: { ...range, column } })).rows, []);
+  }
+});
+
 test('the workspaces list unions each table across the workspaces', async () => {
   const r = await engine.run('SecurityEvent | summarize n=count() by TenantId | sort by TenantId asc', { ...env, additional: [engine.workspaces[1]!] });
   assert.deepEqual(r.rows, [['ta', 2], ['tb', 1]]);
