@@ -14,6 +14,7 @@ import { runRetention } from './ingest/retention.ts';
 import { scheduleJob } from './jobs.ts';
 import { RuleScheduler } from './detect/scheduler.ts';
 import { materializeUsage } from './ingest/usage.ts';
+import { appendAllWatchlistRows } from './watchlists/watchlist-log.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
 import { createApp } from './api/app.ts';
 import type { Services } from './services.ts';
@@ -103,6 +104,8 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
   // Alerts a stop caught between their commit and their SecurityAlert row are appended first.
   const scheduler = new RuleScheduler(services);
   await scheduler.recover();
+  // Watchlist rows a stop caught between their change's commit and their append.
+  await appendAllWatchlistRows(services);
   // Near-real-time rules run as rows commit (SecurityAlert and the other tables Vigil writes
   // itself are left out: a rule reading its own alerts would otherwise run itself again).
   ingestor.onCommitted((workspaceId, tables) => {
@@ -115,6 +118,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       if (purged.length > 0) log.info({ purged }, 'retention purged old rows');
     }),
     scheduleJob('usage', services, 300_000, () => materializeUsage(services)),
+    scheduleJob('watchlists', services, 30_000, async () => { await appendAllWatchlistRows(services); }),
   ];
   return {
     url: services.publicUrl,

@@ -29,6 +29,7 @@ import { registerDataConnectorRoutes } from './data-connector-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerQueryRoutes } from './query-routes.ts';
 import { registerSavedSearchRoutes } from './saved-search-routes.ts';
+import { registerWatchlistRoutes } from './watchlist-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -104,6 +105,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerEligibilityRoutes(app, services);
   registerTableRoutes(app, services);
   registerSavedSearchRoutes(app, services);
+  registerWatchlistRoutes(app, services);
   registerDataCollectionRoutes(app, services);
   await registerLogsIngestionRoutes(app, services);
   await registerDataCollectorRoutes(app, services);
