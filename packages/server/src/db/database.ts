@@ -10,8 +10,8 @@ import * as m0003 from './migrations/0003-saved-searches.ts';
 import * as m0004 from './migrations/0004-analytics-rules.ts';
 import * as m0005 from './migrations/0005-alerts.ts';
 import * as m0006 from './migrations/0006-incidents.ts';
-import * as m0008 from './migrations/0008-watchlists.ts';
 import * as m0007 from './migrations/0007-automation.ts';
+import * as m0008 from './migrations/0008-watchlists.ts';
 import * as m0009 from './migrations/0009-pending-automation.ts';
 
 export type Db = Kysely<Database>;
@@ -25,8 +25,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-analytics-rules': m0004,
   '0005-alerts': m0005,
   '0006-incidents': m0006,
-  '0008-watchlists': m0008,
   '0007-automation': m0007,
+  '0008-watchlists': m0008,
   '0009-pending-automation': m0009,
 };
 
@@ -53,7 +53,10 @@ export async function openDatabase(dataDir: string | ':memory:'): Promise<Opened
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
+  // Migrations are numbered by engineers working side by side, and one may land after a higher
+  // number already ran on a data directory (0008 landed after 0009): it then runs late rather
+  // than the directory being refused. So a migration must not depend on a higher-numbered one.
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
