@@ -17,6 +17,12 @@ export interface TableDef {
    * table nobody sent to) reads as empty, with its columns typed.
    */
   stored: boolean;
+  /**
+   * Columns that storage presents under another name: column name -> the name to read. A store
+   * whose identifiers ignore case cannot present two columns differing only in case under their
+   * own names (AzureDiagnostics' clientIP_s and clientIp_s); KQL names stay exact everywhere else.
+   */
+  storedAs?: Readonly<Record<string, string>>;
 }
 
 export interface FunctionParameter {

@@ -62,8 +62,11 @@ export interface SeriesAggregate {
 }
 
 export type Relation =
-  /** A table of a workspace. `stored: false` reads as empty (the table has no rows yet). */
-  | { kind: 'scan'; workspaceId: string; table: string; stored: boolean; columns: KqlColumn[]; timeRange?: { start?: bigint; end?: bigint; column: 'TimeGenerated' | '_TimeReceived' } }
+  /**
+   * A table of a workspace. `stored: false` reads as empty (the table has no rows yet).
+   * `storedAs`: columns storage presents under another name (TableDef.storedAs).
+   */
+  | { kind: 'scan'; workspaceId: string; table: string; stored: boolean; columns: KqlColumn[]; storedAs?: Readonly<Record<string, string>>; timeRange?: { start?: bigint; end?: bigint; column: 'TimeGenerated' | '_TimeReceived' } }
   /** Literal rows (datatable, print, getschema). */
   | { kind: 'values'; columns: KqlColumn[]; rows: Scalar[][] }
   /** `range x from a to b step s`. */

@@ -13,18 +13,23 @@ import { aggregateFunctionSpec, scalarFunction, windowFunction } from '../functi
 import type { SqlArg, SqlContext } from '../functions/registry.ts';
 import type { AggregateCall, Relation, Scalar, SortKey } from '../plan/nodes.ts';
 import type { KqlColumn, KqlType } from '../types.ts';
+import { caseDistinctNames } from './case-distinct-names.ts';
 import { mvExpandSql } from './mv-expand.ts';
 import { seriesSql } from './series.ts';
 
 export interface Dialect {
   readonly name: string;
+  /**
+   * A quoted identifier. Methods name columns through `this.ident`: the compiler gives columns
+   * whose names differ only in case other SQL names (case-distinct-names.ts) by overriding it.
+   */
   ident(name: string): string;
   str(value: string): string;
   sqlType(type: KqlType): string;
   literal(value: Scalar & { kind: 'literal' }): string;
   /** `arg` as KQL `type`, with Kusto's conversion rules. */
   convert(arg: SqlArg, type: KqlType): string;
-  /** The table holding `table` of a workspace (e.g. "ws_<id>".main."T"). */
+  /** The table holding `table` of a workspace (e.g. "ws_<id>".main."T"); names are not column names. */
   tableRef(catalog: string, table: string): string;
   /** A relation with `columns` and no rows. */
   emptyRelation(columns: KqlColumn[]): string;
@@ -45,11 +50,19 @@ export class SqlCompiler {
   private readonly ctes: string[] = [];
   private readonly cteNames = new Map<string, string>();
   private aliasCount = 0;
+  /** Column name -> its SQL name, where they differ (columns whose names differ only in case). */
+  private sqlNames = new Map<string, string>();
+  /** The dialect with column names mapped to their SQL names; `base` quotes names as they are. */
+  readonly dialect: Dialect;
 
-  constructor(readonly dialect: Dialect, private readonly options: SqlOptions) {}
+  constructor(private readonly base: Dialect, private readonly options: SqlOptions) {
+    const ident = (name: string) => base.ident(this.sqlNames.get(name) ?? name);
+    this.dialect = Object.create(base, { ident: { value: ident } }) as Dialect;
+  }
 
   /** The whole statement: CTEs for shared relations, then the plan. */
   compile(plan: Relation): string {
+    this.sqlNames = caseDistinctNames(plan);
     const body = this.relation(plan);
     return this.ctes.length > 0 ? `WITH ${this.ctes.join(', ')} ${body}` : body;
   }
@@ -70,11 +83,17 @@ export class SqlCompiler {
     switch (r.kind) {
       case 'scan': {
         if (!r.stored) return d.emptyRelation(r.columns);
+        // Storage's own names for columns it presents under another (TableDef.storedAs).
+        const stored = (name: string) => this.base.ident(r.storedAs?.[name] ?? name);
         // Kusto strings are never null: storage's NULLs read as "".
-        const list = r.columns.map((c) => (c.type === 'string'
-          ? `coalesce(${d.ident(c.name)}, '') AS ${d.ident(c.name)}` : d.ident(c.name))).join(', ');
+        const list = r.columns.map((c) => {
+          const from = stored(c.name);
+          const as = d.ident(c.name);
+          if (c.type === 'string') return `coalesce(${from}, '') AS ${as}`;
+          return from === as ? as : `${from} AS ${as}`;
+        }).join(', ');
         const where: string[] = [];
-        const timeColumn = d.ident(r.timeRange?.column ?? 'TimeGenerated');
+        const timeColumn = stored(r.timeRange?.column ?? 'TimeGenerated');
         if (r.timeRange?.start !== undefined) where.push(`${timeColumn} >= ${d.literal({ kind: 'literal', value: r.timeRange.start, type: 'datetime' })}`);
         if (r.timeRange?.end !== undefined) where.push(`${timeColumn} < ${d.literal({ kind: 'literal', value: r.timeRange.end, type: 'datetime' })}`);
         const from = d.tableRef(this.options.catalogOf(r.workspaceId), r.table);

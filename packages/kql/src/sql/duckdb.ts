@@ -33,7 +33,7 @@ export function timestampLiteral(micros: bigint): string {
  * member in place; and the member's text when the plan has read it already (dyn_path_of_text's
  * third argument, a column: see plan/rewrites/parse-json-members.ts).
  */
-function memberOf(arg: SqlArg): { base: string; path: string; text?: string } | undefined {
+function memberOf(arg: SqlArg, ident: (name: string) => string): { base: string; path: string; text?: string } | undefined {
   const s = arg.scalar;
   if (s.kind !== 'call' || (s.fn !== 'dyn_path' && s.fn !== 'dyn_path_of_text')) return undefined;
   const path = s.args[1];
@@ -46,7 +46,7 @@ function memberOf(arg: SqlArg): { base: string; path: string; text?: string } | 
   return {
     base: arg.sql.slice(prefix.length, arg.sql.length - suffix.length),
     path: pathSql,
-    ...(text?.kind === 'column' ? { text: duckdb.ident(text.name) } : {}),
+    ...(text?.kind === 'column' ? { text: ident(text.name) } : {}),
   };
 }
 
@@ -62,13 +62,14 @@ export const duckdb: Dialect = {
   tableRef: (catalog, table) => `${duckdb.ident(catalog)}.main.${duckdb.ident(table)}`,
 
   emptyRelation(columns: KqlColumn[]): string {
-    const list = columns.map((c) => `CAST(NULL AS ${TYPES[c.type]}) AS ${duckdb.ident(c.name)}`).join(', ');
+    // this.ident: a compiler may give columns other SQL names (sql/case-distinct-names.ts).
+    const list = columns.map((c) => `CAST(NULL AS ${TYPES[c.type]}) AS ${this.ident(c.name)}`).join(', ');
     return `SELECT ${list || '1 AS "__empty"'} WHERE FALSE`;
   },
 
   values(columns: KqlColumn[], rows: string[][]): string {
     const body = rows.map((r) => `(${r.join(', ')})`).join(', ');
-    return `SELECT * FROM (VALUES ${body}) AS v(${columns.map((c) => duckdb.ident(c.name)).join(', ')})`;
+    return `SELECT * FROM (VALUES ${body}) AS v(${columns.map((c) => this.ident(c.name)).join(', ')})`;
   },
 
   literal(s: Scalar & { kind: 'literal' }): string {
@@ -98,7 +99,7 @@ export const duckdb: Dialect = {
     if (from === to) return x;
     if (from === 'dynamic') {
       // A dynamic value converts through its text (strings unquoted, reals as tostring prints them).
-      if (to === 'string') return `coalesce(${jsonText(x, memberOf(arg))}, '')`;
+      if (to === 'string') return `coalesce(${jsonText(x, memberOf(arg, (name) => this.ident(name)))}, '')`;
       if (to === 'bool') return `(CASE json_type(${x}) WHEN 'BOOLEAN' THEN CAST(${x} AS BOOLEAN) WHEN 'VARCHAR' THEN ${duckdb.convert({ ...arg, sql: `json_extract_string(${x}, '$')`, type: 'string' }, 'bool')} WHEN 'NULL' THEN NULL ELSE TRY_CAST(CAST(${x} AS DOUBLE) <> 0 AS BOOLEAN) END)`;
       return duckdb.convert({ ...arg, sql: `json_extract_string(${x}, '$')`, type: 'string' }, to);
     }

@@ -150,33 +150,43 @@ function checkCustomTable(name: string, schema: { name?: string; columns?: { nam
     if (existing !== undefined) return existing;
     throw new ApiError('InvalidParameter', `A new custom table needs properties.schema.columns, including TimeGenerated of type dateTime.`, { target: 'properties.schema.columns' });
   }
+  // Column names are case-sensitive, as KQL's are: A_s and a_s are two columns (the log store
+  // keeps them apart, logstore/column-names.ts). An existing column named again with another
+  // case is that column (its name kept) when each side has only that one of the folded name.
   const seen = new Set<string>();
+  const named = new Set(schema.columns.map((c) => c.name));
+  const foldedCount = new Map<string, number>();
+  for (const c of schema.columns) foldedCount.set(c.name.toLowerCase(), (foldedCount.get(c.name.toLowerCase()) ?? 0) + 1);
+  const kept = new Set<string>();
   const columns: Column[] = [];
   let hasTime = false;
   for (const [i, c] of schema.columns.entries()) {
     const where = `properties.schema.columns[${i}]`;
     if (!COLUMN_NAME.test(c.name)) throw new ApiError('InvalidParameter', `${where}.name '${c.name}' is not a valid column name: start with a letter or _, then letters, digits or _.`, { target: `${where}.name` });
     const lower = c.name.toLowerCase();
-    if (seen.has(lower)) throw new ApiError('InvalidParameter', `${where}.name '${c.name}' is declared twice (column names are case-insensitive).`, { target: `${where}.name` });
-    seen.add(lower);
+    if (seen.has(c.name)) throw new ApiError('InvalidParameter', `${where}.name '${c.name}' is declared twice.`, { target: `${where}.name` });
+    seen.add(c.name);
     const type = columnType(c.type);
     if (type === undefined) throw new ApiError('InvalidParameter', `${where}.type '${c.type}' is not a column type. Use one of string, int, long, real, boolean, dateTime, guid, dynamic.`, { target: `${where}.type` });
     if (lower === 'timegenerated') {
       if (type !== 'datetime') throw new ApiError('InvalidParameter', `${where}: TimeGenerated must be of type dateTime.`, { target: `${where}.type` });
       hasTime = true;
+      for (const e of existing ?? []) if (e.name.toLowerCase() === lower) kept.add(e.name);
       continue;
     }
     if (SYSTEM_COLUMNS.some((s) => s.name.toLowerCase() === lower)) {
       throw new ApiError('InvalidParameter', `${where}.name '${c.name}' is a column Log Analytics sets itself; remove it from the schema.`, { target: `${where}.name` });
     }
-    const before = existing?.find((e) => e.name.toLowerCase() === lower);
+    const folded = existing?.filter((e) => e.name.toLowerCase() === lower && !named.has(e.name)) ?? [];
+    const before = existing?.find((e) => e.name === c.name) ?? (folded.length === 1 && foldedCount.get(lower) === 1 ? folded[0] : undefined);
+    if (before !== undefined) kept.add(before.name);
     if (before !== undefined && before.type !== type) {
       throw new ApiError('InvalidParameter', `${where}: column '${c.name}' is ${before.type} and cannot change to ${type}; add a new column instead.`, { target: `${where}.type` });
     }
     columns.push(c.description === undefined ? { name: before?.name ?? c.name, type } : { name: before?.name ?? c.name, type, description: c.description });
   }
   if (!hasTime) throw new ApiError('InvalidParameter', 'properties.schema.columns must include TimeGenerated of type dateTime.', { target: 'properties.schema.columns' });
-  const dropped = (existing ?? []).filter((e) => !seen.has(e.name.toLowerCase()));
+  const dropped = (existing ?? []).filter((e) => !kept.has(e.name));
   if (dropped.length > 0) {
     throw new ApiError('InvalidParameter', `Columns cannot be removed from a custom table (their data stays): ${dropped.map((d) => d.name).join(', ')} missing from properties.schema.columns.`, { target: 'properties.schema.columns' });
   }

@@ -114,7 +114,8 @@ function streamColumns(p: DcrInput, stream: string, where: string): StreamColumn
 
 function checkColumnsFit(columns: StreamColumnDef[], table: TableSchema, where: string): void {
   for (const c of columns) {
-    const target = table.columns.find((t) => t.name.toLowerCase() === c.name.toLowerCase());
+    // Its own column first: a table may have columns differing only in case (AzureDiagnostics).
+    const target = table.columns.find((t) => t.name === c.name) ?? table.columns.find((t) => t.name.toLowerCase() === c.name.toLowerCase());
     if (target === undefined) {
       throw new ApiError('InvalidParameter', `${where}: column '${c.name}' of the stream is not in table '${table.name}'. Add it to the table (PUT .../tables/${table.name}) or drop it from the stream.`, { target: where });
     }

@@ -22,7 +22,10 @@ export interface TypedRows {
 const SET_BY_SERVICE = new Set(['tenantid', 'type', '_timereceived', '_itemid', '_billedsize', '_resourceid']);
 
 /**
- * Types every row against the schema. Column names match case-insensitively. A row with a
+ * Types every row against the schema. A key names the column of its exact name, else the one
+ * column equal to it but for case; a key equal but for case to several columns (AzureDiagnostics'
+ * clientIP_s and clientIp_s) and exactly none names no column: it is dropped and reported as
+ * unknown rather than guessed. A row with a
  * value that cannot take its column's type is rejected whole (never half-loaded); the
  * service-set columns are overwritten whatever the sender put in them.
  */
@@ -31,14 +34,20 @@ export function typeRows(
   input: readonly unknown[],
   context: { workspaceId: string; receivedAt: Date; bytes: number; resourceId?: string },
 ): TypedRows {
-  const byLower = new Map(schema.columns.map((c) => [c.name.toLowerCase(), c]));
+  const byName = new Map(schema.columns.map((c) => [c.name, c]));
+  // Case-folded name -> its column, or null when several columns fold to it.
+  const byLower = new Map<string, Column | null>();
+  for (const c of schema.columns) {
+    const key = c.name.toLowerCase();
+    byLower.set(key, byLower.has(key) ? null : c);
+  }
   // Rows of a call share their keys: resolve each distinct key once (this loop is the hot path
   // of every ingestion route). null marks a key that is not a column, or one the service sets.
   const resolved = new Map<string, Column | null>();
   const resolve = (key: string): Column | null => {
     let column = resolved.get(key);
     if (column === undefined) {
-      const found = byLower.get(key.toLowerCase());
+      const found = byName.get(key) ?? byLower.get(key.toLowerCase()) ?? undefined;
       column = found === undefined || SET_BY_SERVICE.has(found.name.toLowerCase()) ? null : found;
       if (found === undefined) unknown.add(key);
       resolved.set(key, column);

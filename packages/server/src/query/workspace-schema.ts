@@ -7,6 +7,7 @@ import type { Db } from '../db/database.ts';
 import type { LogStore } from '../logstore/log-store.ts';
 import { standardTables } from '../logstore/schema.ts';
 import { customSchema } from '../logstore/table-catalog.ts';
+import { storageNames } from '../logstore/column-names.ts';
 import type { KqlColumn, TableDef, WorkspaceDef } from '../../../kql/src/types.ts';
 import { displayId, type Workspace } from '../control/workspaces.ts';
 import { workspaceFunctions } from '../control/saved-searches.ts';
@@ -17,12 +18,21 @@ interface Entry {
   stored: Promise<Set<string>>;
 }
 
-let standardDefs: { name: string; columns: KqlColumn[] }[] | undefined;
+let standardDefs: Omit<TableDef, 'stored'>[] | undefined;
 
 /** Microsoft's tables, columns reduced to what the compiler reads; built once, shared. */
-function standardTableDefs(): { name: string; columns: KqlColumn[] }[] {
-  standardDefs ??= [...standardTables().values()].map((t) => ({ name: t.name, columns: t.columns.map((c) => ({ name: c.name, type: c.type })) }));
+function standardTableDefs(): Omit<TableDef, 'stored'>[] {
+  standardDefs ??= [...standardTables().values()].map((t) => tableDef(t.name, t.columns.map((c) => ({ name: c.name, type: c.type }))));
   return standardDefs;
+}
+
+/**
+ * A table as the compiler reads it: columns differing only in case are presented by the log
+ * store under other names (logstore/column-names.ts), which the compiler is told.
+ */
+function tableDef(name: string, columns: KqlColumn[]): Omit<TableDef, 'stored'> {
+  const renamed = storageNames(columns.map((c) => c.name));
+  return renamed.size === 0 ? { name, columns } : { name, columns, storedAs: Object.fromEntries(renamed) };
 }
 
 export class WorkspaceSchemas {
@@ -72,7 +82,7 @@ export class WorkspaceSchemas {
     const tables: TableDef[] = standardTableDefs().map((t) => ({ ...t, stored: stored.has(t.name.toLowerCase()) }));
     for (const row of customRows) {
       const schema = customSchema(row);
-      tables.push({ name: schema.name, columns: schema.columns.map((c) => ({ name: c.name, type: c.type })), stored: stored.has(schema.name.toLowerCase()) });
+      tables.push({ ...tableDef(schema.name, schema.columns.map((c) => ({ name: c.name, type: c.type }))), stored: stored.has(schema.name.toLowerCase()) });
     }
     return { id: w.customer_id, name: w.name, resourceId, tenantId: subscription.directory_id, tables, functions };
   }

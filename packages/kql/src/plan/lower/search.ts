@@ -32,7 +32,7 @@ export function lowerSearch(lx: Lowerer, input: Relation | undefined, op: KNode,
     }
   } else {
     for (const t of lx.options.home.tables) {
-      inputs.push({ plan: { kind: 'scan', workspaceId: lx.options.home.id, table: t.name, stored: t.stored, columns: t.columns.map((c) => ({ ...c })) }, name: t.name });
+      inputs.push({ plan: { kind: 'scan', workspaceId: lx.options.home.id, table: t.name, stored: t.stored, columns: t.columns.map((c) => ({ ...c })), ...(t.storedAs !== undefined ? { storedAs: t.storedAs } : {}) }, name: t.name });
     }
   }
   if (inputs.length === 0) return fail(op, 'search over no tables');

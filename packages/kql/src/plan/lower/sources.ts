@@ -14,7 +14,7 @@ import { expandCall, isUserFunction } from './functions.ts';
 function scan(workspace: WorkspaceDef, name: string, at: KNode): Relation {
   const def = workspace.tables.find((t) => t.name === name);
   if (def === undefined) return fail(at, `The table '${name}'`);
-  return { kind: 'scan', workspaceId: workspace.id, table: def.name, stored: def.stored, columns: def.columns.map((c) => ({ ...c })) };
+  return { kind: 'scan', workspaceId: workspace.id, table: def.name, stored: def.stored, columns: def.columns.map((c) => ({ ...c })), ...(def.storedAs !== undefined ? { storedAs: def.storedAs } : {}) };
 }
 
 export function lowerTableReference(lx: Lowerer, expr: KNode, scope: Scope): Relation {

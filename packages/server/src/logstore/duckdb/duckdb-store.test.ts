@@ -60,6 +60,45 @@ test('purge removes rows older than the cut-off only', async () => {
   assert.deepEqual(await rows(store, B, `SELECT SyslogMessage FROM ${T(B, 'Syslog')}`), [['new']]);
 });
 
+test('columns differing only in case are stored apart and read back as themselves (AzureDiagnostics clientIP_s / clientIp_s)', async () => {
+  const D = '0000000d-0000-4000-8000-000000000004';
+  const table = findStandardTable('AzureDiagnostics')!;
+  // One row fills only clientIp_s first: the column that arrives first must not take the shared folded name.
+  await store.append(D, [{ table, rows: [{ TimeGenerated: T0, clientIp_s: 'firewall only' }] }]);
+  await store.append(D, [{ table, rows: [
+    { TimeGenerated: T0 + 1n, clientIP_s: '10.0.0.1', clientIp_s: '192.0.2.7' },
+    { TimeGenerated: T0 + 2n, clientIP_s: 'gateway only' },
+  ] }]);
+  // The view presents each under the name storageNames() gives it: what the compiler is told.
+  assert.deepEqual(await rows(store, D, `SELECT "clientIP_s~c0", "clientIp_s~40" FROM ${T(D, 'AzureDiagnostics')} ORDER BY TimeGenerated`),
+    [[null, 'firewall only'], ['10.0.0.1', '192.0.2.7'], ['gateway only', null]]);
+  // The folded name alone reads neither: a reader not told the mapping fails, it is never answered with the other column.
+  await assert.rejects(store.query({ sql: `SELECT "clientIp_s" FROM ${T(D, 'AzureDiagnostics')}`, workspaces: [D] }), /clientIp_s/);
+  const columns = await store.tableColumns(D, 'AzureDiagnostics');
+  assert.ok(columns.includes('clientIP_s') && columns.includes('clientIp_s'), `tableColumns gives exact names: ${columns.join(', ')}`);
+  assert.equal(await store.purge(D, 'AzureDiagnostics', T0 + 1n), 1);
+  assert.deepEqual(await rows(store, D, `SELECT "clientIP_s~c0", "clientIp_s~40" FROM ${T(D, 'AzureDiagnostics')} ORDER BY TimeGenerated`),
+    [['10.0.0.1', '192.0.2.7'], ['gateway only', null]]);
+});
+
+test('a custom table that gains a column differing only in case renames the stored one; both read back as themselves, after reopening too', async () => {
+  const E = '0000000e-0000-4000-8000-000000000005';
+  const before = withSystemColumns('Case_CL', [{ name: 'user_s', type: 'string' }], 'custom');
+  await store.append(E, [{ table: before, rows: [{ TimeGenerated: T0, user_s: 'lower' }] }]);
+  assert.deepEqual(await rows(store, E, `SELECT user_s FROM ${T(E, 'Case_CL')}`), [['lower']], 'no clash: stored and presented as itself');
+  const after = withSystemColumns('Case_CL', [{ name: 'user_s', type: 'string' }, { name: 'User_s', type: 'string' }], 'custom');
+  await store.append(E, [{ table: after, rows: [{ TimeGenerated: T0 + 1n, User_s: 'upper', user_s: 'lower again' }] }]);
+  const expected = [['lower', null], ['lower again', 'upper']];
+  assert.deepEqual(await rows(store, E, `SELECT "user_s~0", "User_s~1" FROM ${T(E, 'Case_CL')} ORDER BY TimeGenerated`), expected);
+  await assert.rejects(store.query({ sql: `SELECT user_s FROM ${T(E, 'Case_CL')}`, workspaces: [E] }), /user_s/, 'the old name is gone, not resolved to either column');
+  const reopenedDir = dir;
+  await store.close();
+  store = new DuckDbLogStore(reopenedDir);
+  assert.deepEqual((await store.tableColumns(E, 'Case_CL')).filter((c) => /user_s/i.test(c)).sort(), ['User_s', 'user_s']);
+  await store.append(E, [{ table: after, rows: [{ TimeGenerated: T0 + 2n, User_s: 'upper 2' }] }]);
+  assert.deepEqual(await rows(store, E, `SELECT "user_s~0", "User_s~1" FROM ${T(E, 'Case_CL')} ORDER BY TimeGenerated`), [...expected, [null, 'upper 2']]);
+});
+
 test('one statement reads several workspaces: union and join across them', async () => {
   const table = findStandardTable('Syslog')!;
   await store.append(A, [{ table, rows: [{ TimeGenerated: T0, SyslogMessage: 'a1', Computer: 'web', TenantId: A }, { TimeGenerated: T0, SyslogMessage: 'a2', Computer: 'db', TenantId: A }] }]);

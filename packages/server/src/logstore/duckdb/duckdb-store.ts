@@ -4,6 +4,9 @@
 // workspaces (KQL's workspace(), cross-customer hunting). Inside each file, rows live in schema
 // `data` with only the columns ever written, and schema `main` has a view per table with the
 // table's full schema, which is what readers query: "ws_<id>".main."<Table>".
+// DuckDB folds the case of identifiers and Log Analytics does not: columns whose names differ only
+// in case are stored, and presented by the view, under the names of ../column-names.ts
+// (clientIP_s~c0, clientIp_s~40); readers learn them from storageNames() of the table's schema.
 // Offboarding a customer still deletes one file. One instance for the life of the store: DuckDB
 // allows a single writer per file, and a second instance on the same file in one process would
 // not be guarded.
@@ -17,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance, JSDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
 import { workspaceCatalog, type AppendBatch, type LogStore, type QueryRequest, type QueryResult } from '../log-store.ts';
 import { SYSTEM_COLUMNS, type Column, type TableSchema } from '../schema.ts';
+import { exactColumnName, storageNames } from '../column-names.ts';
 import { APPEND, DUCKDB_TYPE, quoteIdent } from './duckdb-types.ts';
 import { WriteGate } from './write-gate.ts';
 
@@ -32,11 +36,11 @@ interface OpenWorkspace {
   connection: DuckDBConnection;
   /** Connections for appends, one per concurrent append (shared gate). */
   writers: DuckDBConnection[];
-  /** Lower-case table name -> lower-case column names present in storage. */
-  tables: Map<string, Set<string>>;
-  /** Lower-case table name -> the number of schema columns its view presents. */
-  views: Map<string, number>;
-  /** Lower-case table name -> column names in storage order (what the appender expects). */
+  /** Lower-case table name -> its columns present in storage: exact name -> stored name. */
+  tables: Map<string, Map<string, string>>;
+  /** Lower-case table name -> the schema its view presents (viewSignature()). */
+  views: Map<string, string>;
+  /** Lower-case table name -> stored column names in storage order (what the appender expects). */
   order: Map<string, string[]>;
   gate: WriteGate;
   lastUsed: number;
@@ -191,13 +195,13 @@ export class DuckDbLogStore implements LogStore {
         try {
           await connection.run(`ATTACH IF NOT EXISTS ${sqlString(resolve(file))} AS ${catalog}`);
           await connection.run(`CREATE SCHEMA IF NOT EXISTS ${catalog}.data`);
-          const tables = new Map<string, Set<string>>();
+          const tables = new Map<string, Map<string, string>>();
           const reader = await connection.runAndReadAll(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = $1 AND schema_name = 'data'", [workspaceCatalog(workspaceId)]);
           for (const [table, column] of reader.getRows() as [string, string][]) {
             const key = table.toLowerCase();
-            if (!tables.has(key)) tables.set(key, new Set());
-            tables.get(key)!.add(column.toLowerCase());
+            if (!tables.has(key)) tables.set(key, new Map());
+            tables.get(key)!.set(exactColumnName(column), column);
           }
           const writers = await Promise.all(Array.from({ length: WRITERS }, () => instance.connect()));
           const opened: OpenWorkspace = { catalog, connection, writers, tables, views: new Map(), order: new Map(), gate: new WriteGate(WRITERS), lastUsed: Date.now() };
@@ -228,46 +232,64 @@ export class DuckDbLogStore implements LogStore {
    */
   private async ensureColumns(ws: OpenWorkspace, table: TableSchema, columns: readonly Column[]): Promise<void> {
     const key = table.name.toLowerCase();
+    const data = `${ws.catalog}.data.${quoteIdent(table.name)}`;
     const existing = ws.tables.get(key);
+    // Stored names follow clashes among the schema's columns and those storage holds already
+    // (a column a custom table's schema no longer names keeps its data, and its name).
+    const renamed = storageNames([...table.columns.map((c) => c.name), ...(existing?.keys() ?? [])]);
+    const storedName = (name: string) => renamed.get(name) ?? name;
     if (existing === undefined) {
-      const defs = columns.map((c) => `${quoteIdent(c.name)} ${DUCKDB_TYPE[c.type]}`).join(', ');
-      await ws.connection.run(`CREATE TABLE IF NOT EXISTS ${ws.catalog}.data.${quoteIdent(table.name)} (${defs})`);
-      ws.tables.set(key, new Set(columns.map((c) => c.name.toLowerCase())));
+      const defs = columns.map((c) => `${quoteIdent(storedName(c.name))} ${DUCKDB_TYPE[c.type]}`).join(', ');
+      await ws.connection.run(`CREATE TABLE IF NOT EXISTS ${data} (${defs})`);
+      ws.tables.set(key, new Map(columns.map((c) => [c.name, storedName(c.name)])));
       ws.order.delete(key);
       await this.refreshView(ws, table);
       return;
     }
     let changed = false;
+    // A column stored as itself that now clashes (a custom table gained a column differing only
+    // in case) takes its clash name first: the new column could not be added beside it.
+    for (const [name, stored] of existing) {
+      const wanted = storedName(name);
+      if (wanted === stored) continue;
+      await ws.connection.run(`ALTER TABLE ${data} RENAME COLUMN ${quoteIdent(stored)} TO ${quoteIdent(wanted)}`);
+      existing.set(name, wanted);
+      changed = true;
+    }
     for (const c of columns) {
-      if (!existing.has(c.name.toLowerCase())) {
-        await ws.connection.run(`ALTER TABLE ${ws.catalog}.data.${quoteIdent(table.name)} ADD COLUMN ${quoteIdent(c.name)} ${DUCKDB_TYPE[c.type]}`);
-        existing.add(c.name.toLowerCase());
-        ws.order.delete(key);
+      if (!existing.has(c.name)) {
+        await ws.connection.run(`ALTER TABLE ${data} ADD COLUMN ${quoteIdent(storedName(c.name))} ${DUCKDB_TYPE[c.type]}`);
+        existing.set(c.name, storedName(c.name));
         changed = true;
       }
     }
-    const viewed = ws.views.get(key);
-    if (changed || viewed === undefined || viewed !== table.columns.length) await this.refreshView(ws, table);
+    if (changed) ws.order.delete(key);
+    if (changed || ws.views.get(key) !== viewSignature(table)) await this.refreshView(ws, table);
   }
 
   /**
    * The view readers query: "ws_<id>".main."<Table>" presents every column of the table's
-   * schema, in schema order, with NULL typed for the columns never written. Its body names
+   * schema, in schema order, with NULL typed for the columns never written, each under the name
+   * storageNames() of the schema gives it (what readers are told). Its body names
    * `data."<Table>"` without a catalog, which DuckDB resolves in the view's own catalog: the file
    * does not depend on the name it is attached as.
    */
   private async refreshView(ws: OpenWorkspace, table: TableSchema): Promise<void> {
-    const physical = ws.tables.get(table.name.toLowerCase()) ?? new Set<string>();
-    const list = table.columns.map((c) => physical.has(c.name.toLowerCase())
-      ? quoteIdent(c.name)
-      : `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${quoteIdent(c.name)}`).join(', ');
+    const stored = ws.tables.get(table.name.toLowerCase()) ?? new Map<string, string>();
+    const presented = storageNames(table.columns.map((c) => c.name));
+    const list = table.columns.map((c) => {
+      const as = quoteIdent(presented.get(c.name) ?? c.name);
+      const from = stored.get(c.name);
+      if (from === undefined) return `CAST(NULL AS ${DUCKDB_TYPE[c.type]}) AS ${as}`;
+      return quoteIdent(from) === as ? as : `${quoteIdent(from)} AS ${as}`;
+    }).join(', ');
     await ws.connection.run(`CREATE OR REPLACE VIEW ${ws.catalog}.main.${quoteIdent(table.name)} AS SELECT ${list} FROM data.${quoteIdent(table.name)}`);
-    ws.views.set(table.name.toLowerCase(), table.columns.length);
+    ws.views.set(table.name.toLowerCase(), viewSignature(table));
   }
 
-  /** The columns of `table` present in the workspace's storage, in storage order (none when absent). */
+  /** The columns of `table` present in the workspace's storage (exact names), in storage order (none when absent). */
   async tableColumns(workspaceId: string, table: string): Promise<string[]> {
-    return this.exclusive(workspaceId, async (ws) => (ws.tables.has(table.toLowerCase()) ? this.storageColumns(ws, table) : []));
+    return this.exclusive(workspaceId, async (ws) => (ws.tables.has(table.toLowerCase()) ? (await this.storageColumns(ws, table)).map(exactColumnName) : []));
   }
 
   async append(workspaceId: string, batches: AppendBatch[]): Promise<void> {
@@ -293,7 +315,9 @@ export class DuckDbLogStore implements LogStore {
             if (rows.length === 0) continue;
             // Appender columns follow storage order, which may differ from the schema's after ALTERs.
             const order = await this.storageColumns(ws, table.name, connection);
-            const types = order.map((name) => table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase()));
+            // Matched by exact name: a column differing only in case is another column.
+            const byName = new Map(table.columns.map((c) => [c.name, c]));
+            const types = order.map((stored) => byName.get(exactColumnName(stored)));
             const fixed = types.map((c) => (c === undefined ? undefined : constants?.[c.name]));
             const itemId = types.findIndex((c) => c?.name === '_ItemId');
             const appender = await connection.createAppender(table.name, 'data', catalog);
@@ -327,11 +351,11 @@ export class DuckDbLogStore implements LogStore {
   private needsSchemaChange(ws: OpenWorkspace, table: TableSchema, columns: readonly Column[]): boolean {
     const key = table.name.toLowerCase();
     const existing = ws.tables.get(key);
-    if (existing === undefined || ws.views.get(key) !== table.columns.length) return true;
-    return columns.some((c) => !existing.has(c.name.toLowerCase()));
+    if (existing === undefined || ws.views.get(key) !== viewSignature(table)) return true;
+    return columns.some((c) => !existing.has(c.name));
   }
 
-  /** Storage order of a table's columns, cached; read through `connection`, which the caller holds. */
+  /** Storage order of a table's columns (stored names), cached; read through `connection`, which the caller holds. */
   private async storageColumns(ws: OpenWorkspace, table: string, connection: DuckDBConnection = ws.connection): Promise<string[]> {
     const key = table.toLowerCase();
     const cached = ws.order.get(key);
@@ -459,9 +483,12 @@ export class DuckDbLogStore implements LogStore {
 
   async purge(workspaceId: string, table: string, beforeMicros: bigint): Promise<number> {
     return this.exclusive(workspaceId, async (ws) => {
-      if (!ws.tables.has(table.toLowerCase())) return 0;
+      const stored = ws.tables.get(table.toLowerCase());
+      if (stored === undefined) return 0;
+      const time = stored.get('TimeGenerated');
+      if (time === undefined) throw new Error(`table ${table} has no TimeGenerated column in storage: cannot purge by time`);
       const result = await ws.connection.run(
-        `DELETE FROM ${ws.catalog}.data.${quoteIdent(table)} WHERE "TimeGenerated" < make_timestamp($1::BIGINT)`, [beforeMicros]);
+        `DELETE FROM ${ws.catalog}.data.${quoteIdent(table)} WHERE ${quoteIdent(time)} < make_timestamp($1::BIGINT)`, [beforeMicros]);
       return Number(result.rowsChanged);
     });
   }
@@ -572,6 +599,13 @@ function approximateBytes(value: unknown): number {
     }
     default: return 1;
   }
+}
+
+/** What a table's view presents: its schema's column names in order (a view of another schema is refreshed). */
+function viewSignature(table: TableSchema): string {
+  let signature = '';
+  for (const c of table.columns) signature += `${c.name}\u0000`;
+  return signature;
 }
 
 /** The schema's columns that some row of the batch (or its constants) fills, plus the system columns. */
