@@ -27,6 +27,11 @@ if (selected.length === 0) {
   console.error(`no test files matched ${filters.join(' ') || '(all)'}`);
   process.exit(1);
 }
+// The portal's browser tests load the built portal: build it first when it is missing or stale.
+if (selected.some((f) => f.startsWith('packages/web/'))) {
+  const { ensurePortalBuilt } = await import('./build-web.mjs');
+  await ensurePortalBuilt();
+}
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], {
   stdio: 'inherit',
   cwd: root,

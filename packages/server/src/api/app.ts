@@ -30,6 +30,7 @@ import { registerImportRoutes } from './import-routes.ts';
 import { registerQueryRoutes } from './query-routes.ts';
 import { registerSavedSearchRoutes } from './saved-search-routes.ts';
 import { registerWatchlistRoutes } from './watchlist-routes.ts';
+import { registerPortalRoutes } from './portal-routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -111,5 +112,6 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   await registerDataCollectorRoutes(app, services);
   await registerImportRoutes(app, services);
   await registerQueryRoutes(app, services);
+  registerPortalRoutes(app);
   return app;
 }

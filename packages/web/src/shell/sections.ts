@@ -1,0 +1,33 @@
+// The portal's sections: the left navigation, and the paths the server answers with the portal
+// (packages/server/src/api/portal-routes.ts lists the same first segments; the browser test
+// loads each one directly, so the two lists cannot drift apart unnoticed).
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+export interface Section {
+  path: string;
+  label: string;
+  /** What the page will hold, for the placeholder of a page not built yet. */
+  purpose: string;
+  page?: LazyExoticComponent<ComponentType>;
+}
+
+export const SECTIONS: readonly Section[] = [
+  {
+    path: '/workspaces',
+    label: 'Workspaces',
+    purpose: 'every Microsoft Sentinel workspace in the selected directories and subscriptions.',
+    page: lazy(() => import('../pages/WorkspacesPage.tsx')),
+  },
+  { path: '/incidents', label: 'Incidents', purpose: 'the incident queue across every selected workspace: filters, sorting, paging, bulk changes, and each incident with its alerts, entities, timeline, comments and tasks.' },
+  { path: '/logs', label: 'Logs', purpose: 'the KQL editor with results, charts, time ranges, query history and saved queries.' },
+  { path: '/analytics', label: 'Analytics', purpose: 'analytics rules with their health, the rule template gallery and the rule wizard.' },
+  { path: '/data-connectors', label: 'Data connectors', purpose: 'the data connectors of each workspace with their status and volume.' },
+  { path: '/settings', label: 'Settings', purpose: 'resource provider registration, delegations (as a customer and as the MSSP) and the activity log.' },
+];
+
+export const HOME_PATH = '/workspaces';
+
+export function sectionOf(path: string): Section | undefined {
+  const first = '/' + (path.split('/')[1] ?? '').toLowerCase();
+  return SECTIONS.find((s) => s.path === first);
+}

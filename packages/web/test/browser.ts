@@ -1,0 +1,102 @@
+// Debian's Chromium driven by playwright-core for the portal's browser tests: found on the PATH
+// (Playwright cannot download its own browser here), trusting exactly the test server's
+// certificate (by its public key), with the checks every page gets: console errors, axe-core,
+// a screenshot under test-results/.
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const RESULTS_DIR = join(ROOT, 'test-results', 'portal');
+
+export function chromiumPath(): string {
+  const explicit = process.env.CHROMIUM_PATH;
+  if (explicit !== undefined && explicit !== '') return explicit;
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(
+      "Chromium is not installed: the portal's browser tests drive Debian's chromium package through playwright-core. " +
+      'Install it with `sudo apt-get install -y chromium` (.ci/run does this), or set CHROMIUM_PATH to a Chromium binary.',
+    );
+  }
+}
+
+/**
+ * Chromium does not read NODE_EXTRA_CA_CERTS. Rather than ignoring every certificate error,
+ * it is told to accept the test certificate alone, by the SHA-256 of its public key.
+ */
+function spkiHash(certFile: string): string {
+  const der = new X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('base64');
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const certFile = process.env.VIGIL_TEST_TLS_CERT;
+  if (certFile === undefined) throw new Error('VIGIL_TEST_TLS_CERT is not set: run the browser tests through `npm test` (scripts/run-tests.mjs), which makes the test certificate.');
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [`--ignore-certificate-errors-spki-list=${spkiHash(certFile)}`, '--disable-dev-shm-usage'],
+  });
+}
+
+export interface CheckedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught exceptions so far. */
+  errors: string[];
+}
+
+/** A fresh context (its own storage) at 1280 x 800, recording console errors and page errors. */
+export async function openPage(browser: Browser): Promise<CheckedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error at ${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught at ${page.url()}: ${error.stack ?? error.message}`));
+  page.setDefaultTimeout(15_000);
+  return { page, context, errors };
+}
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: string[] }
+
+/**
+ * axe-core run in the page. Evaluated through the debugging protocol rather than added as a
+ * <script>, so the portal's Content-Security-Policy (scripts from its origin only) stays on.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  // Fluent's motions (a popover fading in) would be measured half-transparent.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: object, options: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    // Tabster's focus sentinels (Fluent's focus traps) are focusable and aria-hidden on purpose: they
+    // hand focus on at once, and screen readers must not announce them (microsoft/tabster#288).
+    const result = await axe.run({ exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Presses Tab until `isTarget` holds for the focused element (at most `limit` times): keyboard reachability. */
+export async function tabUntil(page: Page, isTarget: () => Promise<boolean>, what: string, limit = 40): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await isTarget()) return;
+    await page.keyboard.press('Tab');
+  }
+  if (!(await isTarget())) throw new Error(`${what} was not reached with ${limit} presses of Tab`);
+}
