@@ -13,6 +13,7 @@ import { startAllReceivers } from './api/data-connector-routes.ts';
 import { runRetention } from './ingest/retention.ts';
 import { scheduleJob } from './jobs.ts';
 import { RuleScheduler } from './detect/scheduler.ts';
+import { pruneRuleRuns } from './detect/prune-runs.ts';
 import { materializeUsage } from './ingest/usage.ts';
 import { appendAllWatchlistRows } from './watchlists/watchlist-log.ts';
 import { loadTlsMaterial, trustInstructions, type TlsMaterial } from './tls.ts';
@@ -118,6 +119,7 @@ export async function startServer(config: VigilConfig, options: StartOptions = {
       if (purged.length > 0) log.info({ purged }, 'retention purged old rows');
     }),
     scheduleJob('usage', services, 300_000, () => materializeUsage(services)),
+    scheduleJob('rule-runs', services, 3_600_000, () => pruneRuleRuns(services.db, services.now())),
     scheduleJob('watchlists', services, 30_000, async () => { await appendAllWatchlistRows(services); }),
   ];
   return {
