@@ -20,6 +20,8 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
   const outputs: Named[] = keys.map((k) => ({ name: k.name, expr: col(k.name, columns.find((c) => c.name === k.name)!.type) }));
   let next = keys.length;
   let needsProject = false;
+  // take_any(*) / take_any(a, b): values of one row; rows are numbered so each value comes from the same one.
+  let rowNumber: string | undefined;
   for (const e of listOf(op.Aggregates)) {
     const named = kindOf(e) === 'SimpleNamedExpression' || kindOf(e) === 'CompoundNamedExpression';
     const body = named ? e.Expression : e;
@@ -33,6 +35,17 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
       next += produced.length;
       needsProject = true;
       continue;
+    }
+    if (kindOf(body) === 'FunctionCallExpression' && /^(take_any|any)$/i.test(String(body.Name.SimpleName))) {
+      const args = listOf(body.ArgumentList.Expressions);
+      if (args.length > 1 || args.some((a) => kindOf(a) === 'StarExpression')) {
+        rowNumber ??= `__row${lx.newId('')}`;
+        const produced = anyRow(lx, body, args, input, scope, columns, next, byExprs, aggregates, rowNumber);
+        outputs.push(...produced);
+        next += produced.length;
+        needsProject = true;
+        continue;
+      }
     }
     const name = columns[next++]?.name ?? fail(e, 'An aggregate the compiler cannot name');
     const collected: Collected = [];
@@ -52,7 +65,12 @@ export function lowerSummarize(lx: Lowerer, input: Relation, op: KNode, scope: S
     ...keys.map((k) => columns.find((c) => c.name === k.name)!),
     ...aggregates.map((a) => ({ name: a.name, type: a.call.type })),
   ];
-  const agg: Relation = { kind: 'aggregate', input, keys, aggregates, columns: aggColumns };
+  const numbered: Relation = rowNumber === undefined ? input : {
+    kind: 'project', input,
+    exprs: [...input.columns.map((c) => ({ name: c.name, expr: col(c.name, c.type) })), { name: rowNumber, expr: { kind: 'window', fn: 'row_number', args: [], type: 'long', order: [] } }],
+    columns: [...input.columns, { name: rowNumber, type: 'long' }],
+  };
+  const agg: Relation = { kind: 'aggregate', input: numbered, keys, aggregates, columns: aggColumns };
   if (!needsProject) return { ...agg, columns };
   return { kind: 'project', input: agg, exprs: outputs, columns };
 }
@@ -91,6 +109,36 @@ function argExtreme(lx: Lowerer, body: KNode, input: Relation, scope: Scope, col
     }
     const name = `__${fn}_${aggregates.length}`;
     aggregates.push({ name, call: { fn: fn === 'arg_max' ? 'arg_max' : 'arg_min', args: [t.expr, by], type: column.type } });
+    out.push({ name: column.name, expr: col(name, column.type) });
+  });
+  return out;
+}
+
+/**
+ * take_any(*) or take_any(a, b, ...): the values of one arbitrary row of the group, all from the
+ * same row (Kusto). Each is taken at the group's highest row number, so they cannot mix rows.
+ * `*` brings the columns that are not keys, as for arg_max (see keyReferences).
+ */
+function anyRow(lx: Lowerer, body: KNode, args: KNode[], input: Relation, scope: Scope, columns: KqlColumn[], at: number, byNodes: KNode[], aggregates: Collected, rowNumber: string): Named[] {
+  const keyColumns = keyReferences(byNodes);
+  const taken: { name: string; expr: Scalar; star?: true }[] = [];
+  for (const a of args) {
+    if (kindOf(a) === 'StarExpression') {
+      for (const c of input.columns) {
+        if (!keyColumns.has(c.name) && !taken.some((t) => t.name === c.name)) taken.push({ name: c.name, expr: col(c.name, c.type), star: true });
+      }
+    } else {
+      const n = lx.named(a, scope, input);
+      taken.push({ name: n.name || implicitName(a) || columns[at + taken.length]?.name || fail(a, 'take_any argument naming'), expr: n.expr });
+    }
+  }
+  const out: Named[] = [];
+  taken.forEach((t, i) => {
+    const column = columns[at + i] ?? fail(body, 'take_any with more outputs than the analyser expects');
+    const renamed = column.name.startsWith(t.name) && /^\d+$/.test(column.name.slice(t.name.length));
+    if (t.star === true && column.name !== t.name && !renamed) fail(body, "take_any(*) whose columns the compiler cannot match to the analyser's");
+    const name = `__take_any_${aggregates.length}`;
+    aggregates.push({ name, call: { fn: 'arg_max', args: [t.expr, col(rowNumber, 'long')], type: column.type } });
     out.push({ name: column.name, expr: col(name, column.type) });
   });
   return out;
