@@ -100,3 +100,33 @@ export async function tabUntil(page: Page, isTarget: () => Promise<boolean>, wha
   }
   if (!(await isTarget())) throw new Error(`${what} was not reached with ${limit} presses of Tab`);
 }
+
+/** The checks every page gets: no serious or critical axe-core violation, no sideways scrolling at 1280 px, a screenshot. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  const violations = await seriousAxeViolations(page);
+  if (violations.length > 0) throw new Error(`serious or critical accessibility violations on ${name}:\n${JSON.stringify(violations, null, 2)}`);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 1280) throw new Error(`${name} is ${width} px wide at a 1280 px window (it scrolls sideways)`);
+  await screenshot(page, name);
+}
+
+/** The server's login page of a directory: the user types the password (and name, if not hinted). */
+export async function signInOnLoginPage(page: Page, directoryName: string, user: { upn: string; password: string }): Promise<void> {
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize/);
+  const shown = await page.locator('.directory').innerText();
+  if (!new RegExp(directoryName, 'i').test(shown)) throw new Error(`the login page is ${shown}'s, not ${directoryName}'s`);
+  const username = page.locator('#username');
+  if ((await username.inputValue()) === '') await username.fill(user.upn);
+  if ((await username.inputValue()) !== user.upn) throw new Error(`the login page names ${await username.inputValue()}, not ${user.upn}`);
+  await page.locator('#password').fill(user.password);
+  await page.locator('button[type=submit]').click();
+}
+
+/** Signs in from the portal's own sign-in page and lands on the first page (Workspaces). */
+export async function signInAtHome(page: Page, serverUrl: string, user: { upn: string; password: string }, directoryName: string): Promise<void> {
+  await page.goto(`${serverUrl}/`);
+  await page.getByLabel('Email, or directory domain or ID').fill(user.upn);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await signInOnLoginPage(page, directoryName, user);
+  await page.waitForURL(`${serverUrl}/workspaces`);
+}

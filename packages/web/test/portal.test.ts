@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
 import { startTestServer, WORLD, type TestServer } from '../../server/test/harness.ts';
-import { launchChromium, openPage, screenshot, seriousAxeViolations, tabUntil, type CheckedPage } from './browser.ts';
+import { checkPage, launchChromium, openPage, signInAtHome as signInAtHomeOf, signInOnLoginPage, tabUntil, type CheckedPage } from './browser.ts';
 
 const { ana, eli, fabrikamAdmin } = WORLD.users;
 const SECTIONS = [
-  { path: '/incidents', label: 'Incidents' },
   { path: '/logs', label: 'Logs' },
   { path: '/analytics', label: 'Analytics' },
   { path: '/data-connectors', label: 'Data connectors' },
@@ -40,36 +39,12 @@ async function open(): Promise<CheckedPage> {
   return checked;
 }
 
-/** The page's checks: axe-core, the width, a screenshot. */
-async function checkPage(page: Page, name: string): Promise<void> {
-  const violations = await seriousAxeViolations(page);
-  assert.deepEqual(violations, [], `serious or critical accessibility violations on ${name}:\n${JSON.stringify(violations, null, 2)}`);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 1280, `${name} is ${width} px wide at a 1280 px window (it scrolls sideways)`);
-  await screenshot(page, name);
-}
-
 function assertNoErrors(checked: CheckedPage): void {
   assert.deepEqual(checked.errors, [], 'console errors or uncaught exceptions in the page');
 }
 
-/** The server's login page of a directory: the user types the password (and name, if not hinted). */
-async function signInOnLoginPage(page: Page, directoryName: string, user: { upn: string; password: string }): Promise<void> {
-  await page.waitForURL(/\/oauth2\/v2\.0\/authorize/);
-  assert.match(await page.locator('.directory').innerText(), new RegExp(directoryName, 'i'));
-  const username = page.locator('#username');
-  if ((await username.inputValue()) === '') await username.fill(user.upn);
-  assert.equal(await username.inputValue(), user.upn);
-  await page.locator('#password').fill(user.password);
-  await page.locator('button[type=submit]').click();
-}
-
-async function signInAtHome(page: Page, user: { upn: string; password: string }, directoryName: string): Promise<void> {
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Email, or directory domain or ID').fill(user.upn);
-  await page.getByRole('button', { name: 'Next' }).click();
-  await signInOnLoginPage(page, directoryName, user);
-  await page.waitForURL(`${server.url}/workspaces`);
+function signInAtHome(page: Page, user: { upn: string; password: string }, directoryName: string): Promise<void> {
+  return signInAtHomeOf(page, server.url, user, directoryName);
 }
 
 function workspaceRows(page: Page) {

@@ -26,10 +26,11 @@ export function Shell({ session, onSessionChange }: { session: Session; onSessio
   useEffect(() => {
     if (path === '/') navigate(HOME_PATH, { replace: true });
   }, [path]);
-  // No section has pages below it yet: /workspaces/x is not found rather than the list again.
+  // Only a section with an item page has pages below it: /workspaces/x is not found rather than the list again.
   const matched = sectionOf(path);
-  const section = matched !== undefined && path.toLowerCase().replace(/\/+$/, '') === matched.path ? matched : undefined;
-  const Page = section?.page;
+  const trimmed = path.toLowerCase().replace(/\/+$/, '');
+  const section = matched !== undefined && (trimmed === matched.path || (matched.itemPage !== undefined && trimmed.startsWith(`${matched.path}/`))) ? matched : undefined;
+  const Page = section === undefined ? undefined : trimmed === section.path ? section.page : section.itemPage;
 
   useEffect(() => {
     document.title = section === undefined ? 'Vigil' : `${section.label} - Vigil`;

@@ -9,6 +9,8 @@ export interface Section {
   /** What the page will hold, for the placeholder of a page not built yet. */
   purpose: string;
   page?: LazyExoticComponent<ComponentType>;
+  /** The page of one item below the section's path (/incidents/<incident id>), which reads the path itself. */
+  itemPage?: LazyExoticComponent<ComponentType>;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -18,7 +20,13 @@ export const SECTIONS: readonly Section[] = [
     purpose: 'every Microsoft Sentinel workspace in the selected directories and subscriptions.',
     page: lazy(() => import('../pages/WorkspacesPage.tsx')),
   },
-  { path: '/incidents', label: 'Incidents', purpose: 'the incident queue across every selected workspace: filters, sorting, paging, bulk changes, and each incident with its alerts, entities, timeline, comments and tasks.' },
+  {
+    path: '/incidents',
+    label: 'Incidents',
+    purpose: 'the incident queue across every selected workspace: filters, sorting, paging, bulk changes, and each incident with its alerts, entities, timeline, comments and tasks.',
+    page: lazy(() => import('../pages/IncidentsPage.tsx')),
+    itemPage: lazy(() => import('../pages/IncidentPage.tsx')),
+  },
   { path: '/logs', label: 'Logs', purpose: 'the KQL editor with results, charts, time ranges, query history and saved queries.' },
   { path: '/analytics', label: 'Analytics', purpose: 'analytics rules with their health, the rule template gallery and the rule wizard.' },
   { path: '/data-connectors', label: 'Data connectors', purpose: 'the data connectors of each workspace with their status and volume.' },
