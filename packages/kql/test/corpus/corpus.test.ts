@@ -10,15 +10,15 @@ import { formatReport } from './report.ts';
 import { CORPUS_ROOT, runCorpus } from './run.ts';
 
 const FLOORS = {
-  rules_compiled: 476,
-  rules_executed: 476,
+  rules_compiled: 477,
+  rules_executed: 477,
   parsers_compiled: 305,
   parsers_executed: 305,
   // Imported from their YAML through ruleFromYaml, then run over one window and checked with
   // checkRuleColumns as Vigil saves and schedules a rule (the 32 column failures are Sentinel's
   // own: Sentinel refuses those mappings too, or the corpus's custom-table schemas lack them).
   rules_imported: 511,
-  rules_scheduled: 443,
+  rules_scheduled: 444,
 };
 
 test('Sentinel rules and parsers keep compiling and executing', { skip: !existsSync(`${CORPUS_ROOT}rules.jsonl`) && 'the Sentinel corpus is not checked out', timeout: 30 * 60_000 }, async () => {
