@@ -41,6 +41,22 @@ before(async () => {
     const res = await server.request('PUT', `${incidentsOf(c)}/${name}?${V}`, { token, body: { properties: { title, severity, status: 'New' } } });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
+  // Two alerts on Fabrikam's brute force, as a rule run would have written them (rule runs have
+  // their own tests; this one needs only what the incident page reads).
+  const db = server.server.services.db;
+  const f1 = await db.selectFrom('incidents').select(['id', 'workspace_id']).where('id', '=', `${incidentsOf(F)}/f1`.toLowerCase()).executeTakeFirstOrThrow();
+  for (const [n, ip] of [[1, '203.0.113.7'], [2, '203.0.113.9']] as const) {
+    const time = `2026-11-27T0${n}:00:00.000Z`;
+    const entities = [{ $id: '1', Type: 'host', HostName: 'dc01' }, { $id: '2', Type: 'ip', Address: ip }];
+    await db.insertInto('alerts').values({
+      id: `alert-${n}`, workspace_id: f1.workspace_id, rule_id: 'brute-force', window_end: time, time_generated: time, severity: 'High',
+      display_name: `Brute force on dc01 from ${ip}`, entities: JSON.stringify(entities), appended: 1, incident_id: f1.id,
+      record: JSON.stringify({
+        DisplayName: `Brute force on dc01 from ${ip}`, Description: '', AlertSeverity: 'High', Status: 'New', AlertType: 'brute-force', ProductName: 'Azure Sentinel',
+        TimeGenerated: time, StartTime: time, EndTime: time, Tactics: 'CredentialAccess', ExtendedProperties: '{}', Entities: JSON.stringify(entities),
+      }),
+    }).execute();
+  }
 });
 
 after(async () => {
@@ -165,7 +181,9 @@ describe('the Incidents pages', () => {
     await facts.getByText('Fabrikam').first().waitFor();
     await facts.getByText('ws-fabrikam (Fabrikam production)').waitFor();
     await facts.getByText('Delegated').waitFor();
-    await page.getByRole('region', { name: 'Alerts' }).getByText('No alerts').waitFor();
+    await page.getByRole('table', { name: 'Alerts' }).getByText('Brute force on dc01 from 203.0.113.9').waitFor();
+    assert.deepEqual(await page.getByRole('list', { name: 'Entities' }).getByRole('listitem').allInnerTexts(), ['Host dc01', 'Ip 203.0.113.7', 'Ip 203.0.113.9']);
+    await page.getByRole('list', { name: 'Timeline' }).getByText('Brute force on dc01 from 203.0.113.7').waitFor();
     await page.getByRole('region', { name: 'Timeline' }).getByText('Incident 1 created').waitFor();
     await checkPage(page, '53-incident');
 
