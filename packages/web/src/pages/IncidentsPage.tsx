@@ -54,6 +54,9 @@ export default function IncidentsPage() {
     return () => { live = false; };
   }, [filterState, query, attempt]);
 
+  // A new query or selection lists other incidents: nothing hidden stays ticked for a bulk change.
+  useEffect(() => { setSelected(new Set()); }, [filterState, query]);
+
   const refresh = useCallback(() => setAttempt((a) => a + 1), []);
   const loadMore = async () => {
     if (load.status !== 'ready' || load.nextLink === undefined) return;
