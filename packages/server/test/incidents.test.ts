@@ -88,7 +88,8 @@ test('bad incident input is refused, named by field, and changes nothing', async
     [{ ...base, severity: 'Huge' }, /properties\.severity/],
     [{ ...base, status: 'Done' }, /properties\.status/],
     [{ ...base, status: 'Closed' }, /properties\.classification is required to close an incident/],
-    [{ ...base, status: 'Closed', classification: 'BenignPositive', classificationReason: 'InaccurateData' }, /classificationReason applies to TruePositive and FalsePositive/],
+    [{ ...base, status: 'Closed', classification: 'BenignPositive', classificationReason: 'InaccurateData' }, /classificationReason 'InaccurateData' does not go with classification 'BenignPositive': use SuspiciousButExpected/],
+    [{ ...base, status: 'Closed', classification: 'Undetermined', classificationReason: 'SuspiciousActivity' }, /does not go with classification 'Undetermined', which takes no reason/],
     [{ ...base, owner: { userPrincipalName: 'nobody@nowhere.example' } }, /properties\.owner: no user 'nobody@nowhere\.example' exists/],
     [{ ...base, owner: { userPrincipalName: WORLD.users.northwindAdmin.upn } }, /properties\.owner: user 'admin@northwind\.example' cannot reach the incidents of workspace 'ws-fabrikam'/],
   ];

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import { SEVERITIES } from '../detect/rule-model.ts';
-import { CLASSIFICATIONS, CLASSIFICATION_REASONS, STATUSES } from './incidents.ts';
+import { CLASSIFICATIONS, CLASSIFICATION_REASONS, reasonMismatch, STATUSES } from './incidents.ts';
 
 export const MAX_AUTOMATION_RULES_PER_WORKSPACE = 512;
 export const MAX_ACTIONS_PER_RULE = 20;
@@ -255,14 +255,13 @@ function parseAction(raw: unknown, at: string): Action {
         throw invalid(`${at}.actionConfiguration`, 'a ModifyProperties action must set at least one of severity, status, classification, owner, labels.');
       }
       if (config.status === 'Closed' && config.classification === undefined) {
-        throw invalid(`${at}.actionConfiguration.classification`, 'closing an incident needs a classification: Undetermined, TruePositive, BenignPositive or FalsePositive (with classificationReason for TruePositive or FalsePositive).');
+        throw invalid(`${at}.actionConfiguration.classification`, 'closing an incident needs a classification: Undetermined, TruePositive (reason SuspiciousActivity), BenignPositive (SuspiciousButExpected) or FalsePositive (IncorrectAlertLogic or InaccurateData).');
       }
       if (config.status !== 'Closed' && (config.classification !== undefined || config.classificationReason !== undefined || config.classificationComment !== undefined)) {
         throw invalid(`${at}.actionConfiguration.classification`, "a classification is given only when the action closes the incident: add status 'Closed', or remove the classification.");
       }
-      if (config.classificationReason !== undefined && config.classification !== 'TruePositive' && config.classification !== 'FalsePositive') {
-        throw invalid(`${at}.actionConfiguration.classificationReason`, 'classificationReason applies to TruePositive and FalsePositive classifications only.');
-      }
+      const mismatch = reasonMismatch(config.classification, config.classificationReason);
+      if (mismatch !== undefined) throw invalid(`${at}.actionConfiguration.classificationReason`, mismatch);
       return { order: a.order, actionType: 'ModifyProperties', actionConfiguration: config };
     }
     case 'AddIncidentTask': {

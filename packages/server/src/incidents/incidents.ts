@@ -18,6 +18,24 @@ export const STATUSES = ['New', 'Active', 'Closed'] as const;
 export const CLASSIFICATIONS = ['Undetermined', 'TruePositive', 'BenignPositive', 'FalsePositive'] as const;
 export const CLASSIFICATION_REASONS = ['SuspiciousActivity', 'SuspiciousButExpected', 'IncorrectAlertLogic', 'InaccurateData'] as const;
 
+/** The reasons each classification takes, as Sentinel pairs them when an incident is closed. */
+export const REASONS_OF: Record<(typeof CLASSIFICATIONS)[number], readonly (typeof CLASSIFICATION_REASONS)[number][]> = {
+  TruePositive: ['SuspiciousActivity'],
+  BenignPositive: ['SuspiciousButExpected'],
+  FalsePositive: ['IncorrectAlertLogic', 'InaccurateData'],
+  Undetermined: [],
+};
+
+/** Why a classification and reason do not go together, or undefined when they do. */
+export function reasonMismatch(classification: string | null | undefined, reason: string | null | undefined): string | undefined {
+  if (!reason) return undefined;
+  const allowed = REASONS_OF[classification as keyof typeof REASONS_OF] ?? [];
+  if (allowed.includes(reason as never)) return undefined;
+  return allowed.length === 0
+    ? `classificationReason '${reason}' does not go with classification '${classification ?? '(none)'}', which takes no reason.`
+    : `classificationReason '${reason}' does not go with classification '${classification}': use ${allowed.join(' or ')}.`;
+}
+
 export interface Owner {
   objectId: string | null;
   email: string | null;
@@ -86,11 +104,10 @@ export async function resolveOwner(db: Db, now: () => Date, workspace: Workspace
 /** Closing needs a classification; an open incident has none. */
 export function checkClassification(p: IncidentInput): void {
   if (p.status === 'Closed' && !p.classification) {
-    throw new ApiError('InvalidRequestContent', "properties.classification is required to close an incident: one of Undetermined, TruePositive, BenignPositive, FalsePositive (with classificationReason for TruePositive or FalsePositive).", { target: 'properties.classification' });
+    throw new ApiError('InvalidRequestContent', "properties.classification is required to close an incident: one of Undetermined, TruePositive (reason SuspiciousActivity), BenignPositive (SuspiciousButExpected), FalsePositive (IncorrectAlertLogic or InaccurateData).", { target: 'properties.classification' });
   }
-  if (p.classificationReason && p.classification !== 'TruePositive' && p.classification !== 'FalsePositive') {
-    throw new ApiError('InvalidRequestContent', 'properties.classificationReason applies to TruePositive and FalsePositive classifications only.', { target: 'properties.classificationReason' });
-  }
+  const mismatch = reasonMismatch(p.classification, p.classificationReason);
+  if (mismatch !== undefined) throw new ApiError('InvalidRequestContent', `properties.${mismatch}`, { target: 'properties.classificationReason' });
 }
 
 export interface IncidentWrite {

@@ -28,14 +28,10 @@ export const REASON_LABELS: Record<ClassificationReason, string> = {
   IncorrectAlertLogic: 'Incorrect alert logic',
   InaccurateData: 'Inaccurate data',
 };
-/**
- * The reasons that go with each classification, as the server accepts them: it takes a reason
- * for TruePositive and FalsePositive only (Sentinel's own close dialog offers "Suspicious but
- * expected" with BenignPositive; the server refuses that pair today).
- */
+/** The reasons that go with each classification, as Sentinel's close dialog pairs them (and the server checks). */
 export const REASONS_OF: Record<Classification, ClassificationReason[]> = {
   TruePositive: ['SuspiciousActivity'],
-  BenignPositive: [],
+  BenignPositive: ['SuspiciousButExpected'],
   FalsePositive: ['IncorrectAlertLogic', 'InaccurateData'],
   Undetermined: [],
 };
