@@ -15,7 +15,6 @@ const SECTIONS = [
   { path: '/logs', label: 'Logs' },
   { path: '/analytics', label: 'Analytics' },
   { path: '/data-connectors', label: 'Data connectors' },
-  { path: '/settings', label: 'Settings' },
 ];
 
 let server: TestServer;
@@ -236,7 +235,7 @@ describe('the portal', () => {
     const checked = await open();
     const { page } = checked;
     await signInAtHome(page, ana, 'Contoso SOC');
-    await page.goto(`${server.url}/settings`);
+    await page.goto(`${server.url}/logs`);
     await page.getByText('This page is not built yet').waitFor();
     await page.evaluate(() => {
       const sessions = JSON.parse(sessionStorage.getItem('vigil.sessions') ?? '{}') as Record<string, { expiresAt: number }>;
@@ -245,8 +244,8 @@ describe('the portal', () => {
     });
     await page.reload();
     await signInOnLoginPage(page, 'Contoso SOC', ana);
-    await page.waitForURL(`${server.url}/settings`);
-    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    await page.waitForURL(`${server.url}/logs`);
+    await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
     assertNoErrors(checked);
   });
 

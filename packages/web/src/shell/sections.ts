@@ -30,7 +30,12 @@ export const SECTIONS: readonly Section[] = [
   { path: '/logs', label: 'Logs', purpose: 'the KQL editor with results, charts, time ranges, query history and saved queries.' },
   { path: '/analytics', label: 'Analytics', purpose: 'analytics rules with their health, the rule template gallery and the rule wizard.' },
   { path: '/data-connectors', label: 'Data connectors', purpose: 'the data connectors of each workspace with their status and volume.' },
-  { path: '/settings', label: 'Settings', purpose: 'resource provider registration, delegations (as a customer and as the MSSP) and the activity log.' },
+  {
+    path: '/settings',
+    label: 'Settings',
+    purpose: 'resource provider registration, delegations (as a customer and as the MSSP) and the activity log.',
+    page: lazy(() => import('../pages/SettingsPage.tsx')),
+  },
 ];
 
 export const HOME_PATH = '/workspaces';
