@@ -5,9 +5,8 @@
 // another customer's admin seeing nothing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { SecurityInsights, type AutomationRule } from '@azure/arm-securityinsight';
-import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { startTestServer, WORLD, ws, type TestServer, userCredential } from './harness.ts';
 import { INGEST, query, queryToken, queryWorld, upload } from './query-fixtures.ts';
 
 const F = WORLD.fabrikam;
@@ -29,14 +28,7 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-function credential(tenant: string, user: { upn: string; password: string }): TokenCredential {
-  return {
-    async getToken(scopes: string | string[]): Promise<AccessToken> {
-      const scope = Array.isArray(scopes) ? scopes.join(' ') : scopes;
-      return { token: await t.userToken(tenant, user.upn, user.password, scope), expiresOnTimestamp: Date.now() + 50 * 60_000 };
-    },
-  };
-}
+const credential = (tenant: string, user: { upn: string; password: string }) => userCredential(t, tenant, user);
 
 const putRule = (id: string, properties: object, token = admin) => t.request('PUT', `${RULES}/${id}?${V}`, { token, body: { properties } });
 const deleteRules = async (...ids: string[]) => {

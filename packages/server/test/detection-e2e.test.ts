@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as tcpConnect } from 'node:net';
 import { parse, stringify } from 'yaml';
-import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
-import { INGEST, query, queryToken, queryWorld, upload } from './query-fixtures.ts';
+import { eventually, startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { INGEST, query, queryToken, queryWorld, securityEventsRule, upload } from './query-fixtures.ts';
 
 const F = WORLD.fabrikam;
 const N = WORLD.northwind;
@@ -48,17 +48,6 @@ async function signIn(): Promise<void> {
   tokens.otherQuery = await queryToken(t, OTHER.tenant, { upn: OTHER.upn, password: OTHER.password });
 }
 
-async function securityEventsDcr(token: string, c: { subscription: string; rg: string }, workspacePath: string, name: string) {
-  const res = await t.request('PUT', `/subscriptions/${c.subscription}/resourceGroups/${c.rg}/providers/Microsoft.Insights/dataCollectionRules/${name}?api-version=2023-03-11`, {
-    token, body: { location: 'westeurope', properties: {
-      destinations: { logAnalytics: [{ workspaceResourceId: workspacePath, name: 'la' }] },
-      dataFlows: [{ streams: ['Microsoft-SecurityEvent'], destinations: ['la'], outputStream: 'Microsoft-SecurityEvent' }],
-    } },
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return { immutableId: res.body.properties.immutableId as string, stream: 'Microsoft-SecurityEvent' };
-}
-
 const failures = (computer: string, n: number) => Array.from({ length: n }, (_, i) => ({ TimeGenerated: new Date(clock.getTime() - 10 * 60_000).toISOString(), Computer: computer, EventID: 4625, Account: `user${i}` }));
 
 before(async () => {
@@ -76,9 +65,18 @@ test('the MSSP world detects across customers, automation acts, analysts close t
   const connector = await t.request('PUT', `${FWS}/providers/Microsoft.SecurityInsights/dataConnectors/linux-syslog?${V}`, { token: tokens.fabrikam, body: { kind: 'Syslog', properties: { protocol: 'tcp', port: 0 } } });
   assert.equal(connector.status, 201, JSON.stringify(connector.body));
   const syslogPort = connector.body.properties.connectivity.listening.port as number;
-  const fabrikamEvents = await securityEventsDcr(tokens.fabrikam!, F, FWS, 'dcr-se');
-  const northwindEvents = await securityEventsDcr(tokens.northwind!, N, NWS, 'dcr-se');
+  const fabrikamEvents = await securityEventsRule(t, tokens.fabrikam!, F, FWS, 'dcr-se');
+  const northwindEvents = await securityEventsRule(t, tokens.northwind!, N, NWS, 'dcr-se');
 
+  // Events arrive first (the server's own scheduler ticks a few seconds after start, on its own
+  // clock, and must find them there): sshd failures over TCP syslog, logon failures through the
+  // ingestion API.
+  const lines = Array.from({ length: 4 }, (_, i) => `<38>Nov 27 09:58:0${i} web01 sshd[4242]: Failed password for root from 203.0.113.9 port 22 ssh2\n`).join('');
+  await new Promise<void>((resolve, reject) => { const s = tcpConnect(syslogPort, '127.0.0.1', () => s.end(lines)); s.on('close', () => resolve()); s.on('error', reject); });
+  await upload(t, INGEST.fabrikam, fabrikamEvents, failures('fab-dc01', 8));
+  await upload(t, INGEST.northwind, northwindEvents, failures('nw-sql02', 7));
+  // Syslog over TCP is taken asynchronously: wait until its rows are in (or fail saying so).
+  await eventually(() => query(t, tokens.anaQuery!, ids.fabrikam!, { query: 'Syslog | count' }), (r) => r.status === 200 && r.body.tables[0].rows[0][0] === 4, 'the 4 syslog lines in Fabrikam\'s Syslog table');
   // Eli, an MSSP engineer, works in Fabrikam through the delegation: an NRT rule on syslog and an automation rule.
   const sshRule = await t.request('PUT', `${FWS}/providers/Microsoft.SecurityInsights/alertRules/ssh-root?${V}`, { token: tokens.eli, body: { kind: 'NRT', properties: {
     displayName: 'SSH root login failures', severity: 'Medium', enabled: true, suppressionDuration: 'PT1H', suppressionEnabled: false,
@@ -104,17 +102,6 @@ test('the MSSP world detects across customers, automation acts, analysts close t
   } } });
   assert.equal(cross.status, 201, JSON.stringify(cross.body));
 
-  // Events arrive: sshd failures over TCP syslog, logon failures through the ingestion API.
-  const lines = Array.from({ length: 4 }, (_, i) => `<38>Nov 27 09:58:0${i} web01 sshd[4242]: Failed password for root from 203.0.113.9 port 22 ssh2\n`).join('');
-  await new Promise<void>((resolve, reject) => { const s = tcpConnect(syslogPort, '127.0.0.1', () => s.end(lines)); s.on('close', () => resolve()); s.on('error', reject); });
-  await upload(t, INGEST.fabrikam, fabrikamEvents, failures('fab-dc01', 8));
-  await upload(t, INGEST.northwind, northwindEvents, failures('nw-sql02', 7));
-  // Syslog over TCP is taken asynchronously: wait until its rows are in.
-  for (let i = 0; i < 100; i++) {
-    const r = await query(t, tokens.anaQuery!, ids.fabrikam!, { query: 'Syslog | count' });
-    if (r.status === 200 && r.body.tables[0].rows[0][0] === 4) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
   clock = new Date(clock.getTime() + 60_000);
   await t.server.scheduler.tick();
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
-import { INGEST, query, queryToken, queryWorld, upload } from './query-fixtures.ts';
+import { INGEST, query, queryToken, queryWorld, securityEventsRule, upload } from './query-fixtures.ts';
 
 const F = WORLD.fabrikam;
 const FWS = ws(F.subscription, F.rg, F.workspace);
@@ -31,16 +31,7 @@ before(async () => {
   reader = await queryToken(t, F.tenant, WORLD.users.fabrikamAdmin);
   customerId = (await t.request('GET', `${FWS}?api-version=2022-10-01`, { token: admin })).body.properties.customerId;
   // A data collection rule sending the standard SecurityEvent stream to the workspace.
-  const dcr = `/subscriptions/${F.subscription}/resourceGroups/${F.rg}/providers/Microsoft.Insights/dataCollectionRules/dcr-security-events`;
-  const res = await t.request('PUT', `${dcr}?api-version=2023-03-11`, {
-    token: admin,
-    body: { location: 'westeurope', properties: {
-      destinations: { logAnalytics: [{ workspaceResourceId: FWS, name: 'la' }] },
-      dataFlows: [{ streams: ['Microsoft-SecurityEvent'], destinations: ['la'], outputStream: 'Microsoft-SecurityEvent' }],
-    } },
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  target = { immutableId: res.body.properties.immutableId, stream: 'Microsoft-SecurityEvent' };
+  target = await securityEventsRule(t, admin, F, FWS, 'dcr-security-events');
 });
 after(async () => {
   await t.close();

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { resolveConfig } from '../src/config.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { applyEnvironmentText } from '../src/bootstrap/apply-environment.ts';
@@ -134,4 +135,14 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A TokenCredential for Microsoft's SDKs: a password sign-in of `user` in `tenant`, for whatever scope the SDK asks. */
+export function userCredential(t: TestServer, tenant: string, user: { upn: string; password: string }): TokenCredential {
+  return {
+    async getToken(scopes: string | string[]): Promise<AccessToken> {
+      const scope = Array.isArray(scopes) ? scopes.join(' ') : scopes;
+      return { token: await t.userToken(tenant, user.upn, user.password, scope), expiresOnTimestamp: Date.now() + 50 * 60_000 };
+    },
+  };
 }

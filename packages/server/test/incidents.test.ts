@@ -4,9 +4,8 @@
 // and who may read and change incidents.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { SecurityInsights, type Incident } from '@azure/arm-securityinsight';
-import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { startTestServer, WORLD, ws, type TestServer, userCredential } from './harness.ts';
 
 const F = WORLD.fabrikam;
 const N = WORLD.northwind;
@@ -22,14 +21,7 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-function credential(tenant: string, user: { upn: string; password: string }): TokenCredential {
-  return {
-    async getToken(scopes: string | string[]): Promise<AccessToken> {
-      const scope = Array.isArray(scopes) ? scopes.join(' ') : scopes;
-      return { token: await t.userToken(tenant, user.upn, user.password, scope), expiresOnTimestamp: Date.now() + 50 * 60_000 };
-    },
-  };
-}
+const credential = (tenant: string, user: { upn: string; password: string }) => userCredential(t, tenant, user);
 
 const put = (id: string, properties: object, token = admin, etag?: string) =>
   t.request('PUT', `${INCIDENTS}/${id}?${V}`, { token, body: { properties, ...(etag === undefined ? {} : { etag }) } });

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, startTestServer, WORLD, ws, type TestServer } from './harness.ts';
-import { INGEST, query, queryToken, queryWorld, upload } from './query-fixtures.ts';
+import { INGEST, query, queryToken, queryWorld, securityEventsRule, upload } from './query-fixtures.ts';
 
 const F = WORLD.fabrikam;
 const FWS = ws(F.subscription, F.rg, F.workspace);
@@ -22,16 +22,7 @@ before(async () => {
   admin = await t.userToken(F.tenant, WORLD.users.fabrikamAdmin.upn, WORLD.users.fabrikamAdmin.password);
   reader = await queryToken(t, F.tenant, WORLD.users.fabrikamAdmin);
   customerId = (await t.request('GET', `${FWS}?api-version=2022-10-01`, { token: admin })).body.properties.customerId;
-  const dcr = `/subscriptions/${F.subscription}/resourceGroups/${F.rg}/providers/Microsoft.Insights/dataCollectionRules/dcr-nrt`;
-  const res = await t.request('PUT', `${dcr}?api-version=2023-03-11`, {
-    token: admin,
-    body: { location: 'westeurope', properties: {
-      destinations: { logAnalytics: [{ workspaceResourceId: FWS, name: 'la' }] },
-      dataFlows: [{ streams: ['Microsoft-SecurityEvent'], destinations: ['la'], outputStream: 'Microsoft-SecurityEvent' }],
-    } },
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  target = { immutableId: res.body.properties.immutableId, stream: 'Microsoft-SecurityEvent' };
+  target = await securityEventsRule(t, admin, F, FWS, 'dcr-nrt');
 });
 after(async () => { await t.close(); });
 

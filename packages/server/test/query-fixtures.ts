@@ -60,6 +60,22 @@ export async function customTable(t: TestServer, adminToken: string, c: Customer
   return { immutableId: rule.body.properties.immutableId, stream };
 }
 
+/**
+ * A data collection rule `name` in the customer's resource group sending the standard
+ * Microsoft-SecurityEvent stream to `workspacePath`; returns where to upload() to.
+ */
+export async function securityEventsRule(t: TestServer, adminToken: string, c: { subscription: string; rg: string }, workspacePath: string, name: string): Promise<{ immutableId: string; stream: string }> {
+  const res = await t.request('PUT', `/subscriptions/${c.subscription}/resourceGroups/${c.rg}/providers/Microsoft.Insights/dataCollectionRules/${name}?api-version=2023-03-11`, {
+    token: adminToken,
+    body: { location: 'westeurope', properties: {
+      destinations: { logAnalytics: [{ workspaceResourceId: workspacePath, name: 'la' }] },
+      dataFlows: [{ streams: ['Microsoft-SecurityEvent'], destinations: ['la'], outputStream: 'Microsoft-SecurityEvent' }],
+    } },
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return { immutableId: res.body.properties.immutableId, stream: 'Microsoft-SecurityEvent' };
+}
+
 /** Sends rows through the Logs Ingestion API as the customer's ingesting app. */
 export async function upload(t: TestServer, app: { tenant: string; appId: string; secret: string }, target: { immutableId: string; stream: string }, rows: object[]): Promise<void> {
   const token = await t.appToken(app.tenant, app.appId, app.secret, 'https://monitor.azure.com/.default');

@@ -2,9 +2,8 @@
 // Microsoft's own SDK, bad input named by field, who may read and write them, etags.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { OperationalInsightsManagementClient } from '@azure/arm-operationalinsights';
-import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { startTestServer, WORLD, ws, type TestServer, userCredential } from './harness.ts';
 
 const F = WORLD.fabrikam;
 const FWS = ws(F.subscription, F.rg, F.workspace);
@@ -22,14 +21,7 @@ const put = (id: string, body: object, token = admin, headers: Record<string, st
   t.request('PUT', `${FWS}/savedSearches/${id}?${V}`, { token, body, headers });
 const parser = (alias: string, extra: object = {}) => ({ properties: { category: 'Parsers', displayName: `${alias} parser`, query: 'SecurityEvent | take 1', functionAlias: alias, ...extra } });
 
-function credential(tenant: string, user: { upn: string; password: string }): TokenCredential {
-  return {
-    async getToken(scopes: string | string[]): Promise<AccessToken> {
-      const scope = Array.isArray(scopes) ? scopes.join(' ') : scopes;
-      return { token: await t.userToken(tenant, user.upn, user.password, scope), expiresOnTimestamp: Date.now() + 50 * 60_000 };
-    },
-  };
-}
+const credential = (tenant: string, user: { upn: string; password: string }) => userCredential(t, tenant, user);
 
 test('@azure/arm-operationalinsights savedSearches: createOrUpdate, get, listByWorkspace, delete', async () => {
   const client = new OperationalInsightsManagementClient(credential(F.tenant, WORLD.users.fabrikamAdmin), F.subscription, { endpoint: t.url });

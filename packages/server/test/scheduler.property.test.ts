@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
-import { INGEST, queryWorld, upload } from './query-fixtures.ts';
+import { INGEST, queryWorld, securityEventsRule, upload } from './query-fixtures.ts';
 
 const F = WORLD.fabrikam;
 const FWS = ws(F.subscription, F.rg, F.workspace);
@@ -35,16 +35,7 @@ const signIn = async () => { admin = await t.userToken(F.tenant, WORLD.users.fab
 before(async () => {
   t = await start();
   await signIn();
-  const dcr = `/subscriptions/${F.subscription}/resourceGroups/${F.rg}/providers/Microsoft.Insights/dataCollectionRules/dcr-prop`;
-  const res = await t.request('PUT', `${dcr}?api-version=2023-03-11`, {
-    token: admin,
-    body: { location: 'westeurope', properties: {
-      destinations: { logAnalytics: [{ workspaceResourceId: FWS, name: 'la' }] },
-      dataFlows: [{ streams: ['Microsoft-SecurityEvent'], destinations: ['la'], outputStream: 'Microsoft-SecurityEvent' }],
-    } },
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  target = { immutableId: res.body.properties.immutableId, stream: 'Microsoft-SecurityEvent' };
+  target = await securityEventsRule(t, admin, F, FWS, 'dcr-prop');
 });
 after(async () => {
   await t.close();

@@ -3,9 +3,8 @@
 // the query API, alone and joined with SecurityEvent; who may read, write and query them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { SecurityInsights } from '@azure/arm-securityinsight';
-import { startTestServer, WORLD, ws, type TestServer } from './harness.ts';
+import { startTestServer, WORLD, ws, type TestServer, userCredential } from './harness.ts';
 import { query, queryToken, queryWorld, upload } from './query-fixtures.ts';
 
 const F = WORLD.fabrikam;
@@ -27,14 +26,7 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-function credential(tenant: string, user: { upn: string; password: string }): TokenCredential {
-  return {
-    async getToken(scopes: string | string[]): Promise<AccessToken> {
-      const scope = Array.isArray(scopes) ? scopes.join(' ') : scopes;
-      return { token: await t.userToken(tenant, user.upn, user.password, scope), expiresOnTimestamp: Date.now() + 50 * 60_000 };
-    },
-  };
-}
+const credential = (tenant: string, user: { upn: string; password: string }) => userCredential(t, tenant, user);
 
 const watchlist = (rawContent: string | undefined, extra: Record<string, unknown> = {}) => ({
   properties: { displayName: 'VIP users', provider: 'Fabrikam SOC', itemsSearchKey: 'Account', source: 'vip.csv', ...(rawContent === undefined ? {} : { rawContent, contentType: 'text/csv' }), ...extra },
