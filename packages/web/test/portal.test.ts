@@ -14,7 +14,6 @@ const { ana, eli, fabrikamAdmin } = WORLD.users;
 const SECTIONS = [
   { path: '/logs', label: 'Logs' },
   { path: '/analytics', label: 'Analytics' },
-  { path: '/data-connectors', label: 'Data connectors' },
 ];
 
 let server: TestServer;

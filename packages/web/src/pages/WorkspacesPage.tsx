@@ -8,6 +8,8 @@ import {
 import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { listSentinelWorkspaces, type WorkspaceListing } from '../api/workspaces.ts';
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
+import { Link } from '../routing.tsx';
+import { connectorsHref } from './connectors-link.ts';
 import { useFilter } from '../shell/filter-context.tsx';
 
 const useStyles = makeStyles({
@@ -84,6 +86,7 @@ export default function WorkspacesPage() {
               <TableHeaderCell>Resource group</TableHeaderCell>
               <TableHeaderCell>Location</TableHeaderCell>
               <TableHeaderCell>Access</TableHeaderCell>
+              <TableHeaderCell>Data connectors</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -99,6 +102,7 @@ export default function WorkspacesPage() {
                     ? <Badge appearance="tint" color="brand">Delegated</Badge>
                     : <Badge appearance="outline" color="informative">Own directory</Badge>}
                 </TableCell>
+                <TableCell><Link href={connectorsHref(w.id)} aria-label={`Data connectors of ${w.name}`}>Data connectors</Link></TableCell>
               </TableRow>
             ))}
           </TableBody>

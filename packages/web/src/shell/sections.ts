@@ -29,7 +29,12 @@ export const SECTIONS: readonly Section[] = [
   },
   { path: '/logs', label: 'Logs', purpose: 'the KQL editor with results, charts, time ranges, query history and saved queries.' },
   { path: '/analytics', label: 'Analytics', purpose: 'analytics rules with their health, the rule template gallery and the rule wizard.' },
-  { path: '/data-connectors', label: 'Data connectors', purpose: 'the data connectors of each workspace with their status and volume.' },
+  {
+    path: '/data-connectors',
+    label: 'Data connectors',
+    purpose: 'the data connectors of each workspace with their status and volume.',
+    page: lazy(() => import('../pages/DataConnectorsPage.tsx')),
+  },
   {
     path: '/settings',
     label: 'Settings',
