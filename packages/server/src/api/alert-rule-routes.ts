@@ -8,16 +8,14 @@ import type { Services } from '../services.ts';
 import { armRoute, type ArmRequest } from './arm-route.ts';
 import { API_VERSIONS } from './api-versions.ts';
 import { page } from './paging.ts';
-import { requireWorkspace } from './workspace-routes.ts';
+import { requireSentinelWorkspace, requireWorkspace } from './workspace-routes.ts';
 import { displayId, workspaceId, type Workspace } from '../control/workspaces.ts';
 import { ApiError } from '../errors.ts';
 import { alertRuleId, deleteAlertRule, getAlertRule, listAlertRules, presentAlertRule, putAlertRule } from '../control/alert-rules.ts';
-import { parseRuleProperties, ruleWindows } from '../detect/rule-model.ts';
-import { checkRuleQuery } from '../detect/rule-query.ts';
-import { checkRuleColumns } from '../detect/rule-columns.ts';
+import { parseRuleProperties } from '../detect/rule-model.ts';
+import { checkRule } from '../detect/rule-query.ts';
 import { testRule } from '../detect/rule-test.ts';
 import { QUERY_READ } from '../query/workspace-access.ts';
-import { firstWindowEnd } from '../detect/windows.ts';
 
 const WS = '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName';
 
@@ -32,13 +30,7 @@ const ACTION = 'Microsoft.SecurityInsights/alertRules';
 export function registerAlertRuleRoutes(app: FastifyInstance, services: Services): void {
   const wsIdOf = (req: ArmRequest) => workspaceId(req.params.subscriptionId!, req.params.resourceGroupName!, req.params.workspaceName!);
   const idOf = (req: ArmRequest) => alertRuleId(wsIdOf(req), req.params.ruleId!);
-  const requireSentinel = async (req: ArmRequest): Promise<Workspace> => {
-    const w = await requireWorkspace(services, req, wsIdOf(req));
-    if (w.sentinel_onboarded_at === null) {
-      throw new ApiError('Conflict', `Microsoft Sentinel is not enabled on workspace '${w.name}'. Enable it first: PUT .../providers/Microsoft.SecurityInsights/onboardingStates/default.`);
-    }
-    return w;
-  };
+  const requireSentinel = (req: ArmRequest): Promise<Workspace> => requireSentinelWorkspace(services, req, wsIdOf(req));
 
   armRoute(app, services, {
     method: 'PUT',
@@ -60,9 +52,7 @@ export function registerAlertRuleRoutes(app: FastifyInstance, services: Services
       }
       const definition = parseRuleProperties(req.body.kind, req.body.properties);
       const now = services.now();
-      const end = firstWindowEnd(services.config, definition.kind, now);
-      const compiled = await checkRuleQuery(services, req.caller, w, definition.kind, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
-      checkRuleColumns(definition, compiled.columns);
+      const end = await checkRule(services, req.caller, w, definition, now);
       const { rule, created } = await putAlertRule(services.db, {
         workspace: w, name: req.params.ruleId!, definition, principalId: req.caller.principalId, principalName: req.caller.name, now, firstWindowEnd: end,
       });
@@ -82,10 +72,7 @@ export function registerAlertRuleRoutes(app: FastifyInstance, services: Services
     handler: async (req) => {
       const w = await requireSentinel(req);
       const definition = parseRuleProperties(req.body.kind, req.body.properties);
-      const now = services.now();
-      const end = firstWindowEnd(services.config, definition.kind, now);
-      const compiled = await checkRuleQuery(services, req.caller, w, definition.kind, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
-      checkRuleColumns(definition, compiled.columns);
+      await checkRule(services, req.caller, w, definition, services.now());
       return { status: 200, body: await testRule(services, req.caller, w, definition, req.body.days ?? 2) };
     },
   });

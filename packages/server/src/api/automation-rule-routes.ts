@@ -8,7 +8,7 @@ import type { Services } from '../services.ts';
 import { armRoute, type ArmRequest } from './arm-route.ts';
 import { API_VERSIONS } from './api-versions.ts';
 import { page } from './paging.ts';
-import { requireWorkspace } from './workspace-routes.ts';
+import { requireSentinelWorkspace, requireWorkspace } from './workspace-routes.ts';
 import { displayId, workspaceId, type Workspace } from '../control/workspaces.ts';
 import { ApiError } from '../errors.ts';
 import { resolveOwner } from '../incidents/incidents.ts';
@@ -53,10 +53,7 @@ export function registerAutomationRuleRoutes(app: FastifyInstance, services: Ser
     access: (req) => ({ action: `${ACTION}/write`, scope: idOf(req) }),
     etag: async (req) => (await getAutomationRule(services.db, idOf(req)))?.row.etag,
     handler: async (req) => {
-      const w = await requireWorkspace(services, req, wsIdOf(req));
-      if (w.sentinel_onboarded_at === null) {
-        throw new ApiError('Conflict', `Microsoft Sentinel is not enabled on workspace '${w.name}'. Enable it first: PUT .../providers/Microsoft.SecurityInsights/onboardingStates/default.`);
-      }
+      const w = await requireSentinelWorkspace(services, req, wsIdOf(req));
       const current = await getAutomationRule(services.db, idOf(req));
       const wanted = req.body.etag?.replace(/^W\//, '').replace(/^"|"$/g, '');
       if (wanted !== undefined && wanted !== '*' && current !== undefined && wanted !== current.row.etag) {

@@ -9,7 +9,7 @@ import type { Services } from '../services.ts';
 import { armRoute, type ArmRequest } from './arm-route.ts';
 import { API_VERSIONS } from './api-versions.ts';
 import { page } from './paging.ts';
-import { requireWorkspace } from './workspace-routes.ts';
+import { requireSentinelWorkspace, requireWorkspace } from './workspace-routes.ts';
 import { displayId, workspaceId, type Workspace } from '../control/workspaces.ts';
 import { SECURITY_INSIGHTS, requireRegistered } from '../control/providers.ts';
 import { ApiError } from '../errors.ts';
@@ -74,13 +74,7 @@ export function registerDataConnectorRoutes(app: FastifyInstance, services: Serv
       properties: { ...properties, connectivity: status },
     };
   };
-  const requireSentinel = async (req: ArmRequest) => {
-    const w = await requireWorkspace(services, req, wsIdOf(req));
-    if (w.sentinel_onboarded_at === null) {
-      throw new ApiError('Conflict', `Microsoft Sentinel is not enabled on workspace '${w.name}'. Enable it first: PUT .../providers/Microsoft.SecurityInsights/onboardingStates/default.`);
-    }
-    return w;
-  };
+  const requireSentinel = (req: ArmRequest): Promise<Workspace> => requireSentinelWorkspace(services, req, wsIdOf(req));
 
   armRoute(app, services, {
     method: 'PUT',

@@ -9,7 +9,7 @@ import type { Services } from '../services.ts';
 import { armRoute, type ArmRequest } from './arm-route.ts';
 import { API_VERSIONS } from './api-versions.ts';
 import { page } from './paging.ts';
-import { requireWorkspace } from './workspace-routes.ts';
+import { requireSentinelWorkspace, requireWorkspace } from './workspace-routes.ts';
 import { displayId, workspaceId, type Workspace } from '../control/workspaces.ts';
 import { ApiError } from '../errors.ts';
 import {
@@ -62,13 +62,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, services: Services
   const wsIdOf = (req: ArmRequest) => workspaceId(req.params.subscriptionId!, req.params.resourceGroupName!, req.params.workspaceName!);
   const idOf = (req: ArmRequest) => watchlistRowId(wsIdOf(req), req.params.watchlistAlias!);
   const itemIdOf = (req: ArmRequest) => watchlistItemRowId(idOf(req), req.params.watchlistItemId!);
-  const requireSentinel = async (req: ArmRequest): Promise<Workspace> => {
-    const w = await requireWorkspace(services, req, wsIdOf(req));
-    if (w.sentinel_onboarded_at === null) {
-      throw new ApiError('Conflict', `Microsoft Sentinel is not enabled on workspace '${w.name}'. Enable it first: PUT .../providers/Microsoft.SecurityInsights/onboardingStates/default.`);
-    }
-    return w;
-  };
+  const requireSentinel = (req: ArmRequest): Promise<Workspace> => requireSentinelWorkspace(services, req, wsIdOf(req));
   const requireWatchlist = async (req: ArmRequest, w: Workspace): Promise<WatchlistRow> => {
     const found = await getWatchlist(services.db, idOf(req));
     if (found === undefined) {

@@ -158,3 +158,12 @@ export async function requireWorkspace(services: Services, req: ArmRequest, id: 
   }
   return w;
 }
+
+/** The workspace, which must have Microsoft Sentinel enabled: what every Sentinel resource (rules, connectors, watchlists...) lives in. */
+export async function requireSentinelWorkspace(services: Services, req: ArmRequest, id: string): Promise<Workspace> {
+  const w = await requireWorkspace(services, req, id);
+  if (w.sentinel_onboarded_at === null) {
+    throw new ApiError('Conflict', `Microsoft Sentinel is not enabled on workspace '${w.name}'. Enable it first: PUT .../providers/Microsoft.SecurityInsights/onboardingStates/default.`);
+  }
+  return w;
+}

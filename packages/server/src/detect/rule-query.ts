@@ -8,7 +8,9 @@ import type { CompiledQuery } from '../../../kql/src/index.ts';
 import { ApiError } from '../errors.ts';
 import { compileForCaller } from '../query/query-service.ts';
 import type { TimeRange } from '../query/timespan.ts';
-import type { RuleKind } from './rule-model.ts';
+import { ruleWindows, type RuleDefinition, type RuleKind } from './rule-model.ts';
+import { checkRuleColumns } from './rule-columns.ts';
+import { firstWindowEnd } from './windows.ts';
 
 /** Schema discovery (evaluate bag_unpack) while a rule compiles or runs may take this long. */
 const DISCOVERY_SECONDS = 60;
@@ -37,4 +39,16 @@ export async function checkRuleQuery(services: Services, caller: Caller, workspa
     throw new ApiError('InvalidRequestContent', "properties.query: a near-real-time (NRT) rule cannot read other workspaces (workspace() or the union of several): it runs as its own workspace's rows arrive. Make it a Scheduled rule (frequencies down to 1 minute), which may read across workspaces.", { target: 'properties.query' });
   }
   return compiled;
+}
+
+/**
+ * Everything checked when a rule is saved or tested, as it will run: its query compiled over a
+ * first window with `caller`'s reach, and every column it names among the query's results.
+ * Returns where that first window ends (a new or rescheduled rule's windows count from there).
+ */
+export async function checkRule(services: Services, caller: Caller, workspace: Workspace, definition: RuleDefinition, now: Date): Promise<Date> {
+  const end = firstWindowEnd(services.config, definition.kind, now);
+  const compiled = await checkRuleQuery(services, caller, workspace, definition.kind, definition.properties.query, { start: new Date(end.getTime() - ruleWindows(definition).periodMs), end });
+  checkRuleColumns(definition, compiled.columns);
+  return end;
 }
