@@ -12,7 +12,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'packages', 'web');
-const dist = join(web, 'dist');
+// VIGIL_PORTAL_DIST builds (and the server serves) elsewhere than packages/web/dist.
+const dist = process.env.VIGIL_PORTAL_DIST !== undefined && process.env.VIGIL_PORTAL_DIST !== '' ? process.env.VIGIL_PORTAL_DIST : join(web, 'dist');
 const stampFile = join(dist, '.build-stamp');
 const INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'];
 const COMPRESSIBLE = /\.(js|css|html|svg|json|txt)$/;
@@ -51,7 +52,7 @@ export async function ensurePortalBuilt({ force = false, quiet = false } = {}) {
   }
   const started = Date.now();
   if (!quiet) console.error('Building the portal (packages/web) ...');
-  await vite.build({ root: web, configFile: join(web, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+  await vite.build({ root: web, configFile: join(web, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info', build: { outDir: dist } });
   for (const file of filesUnder(dist)) {
     if (!COMPRESSIBLE.test(file)) continue;
     const bytes = readFileSync(file);

@@ -9,9 +9,14 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The first segments of the portal's own paths (packages/web/src/shell/sections.ts), and its sign-in callback. */
-export const PORTAL_PATHS = ['workspaces', 'incidents', 'logs', 'analytics', 'data-connectors', 'settings', 'signin'] as const;
+export const PORTAL_PATHS = ['workspaces', 'overview', 'incidents', 'logs', 'analytics', 'watchlists', 'automation', 'data-connectors', 'settings', 'signin'] as const;
 
-const DEFAULT_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+// VIGIL_PORTAL_DIST serves a portal built elsewhere (scripts/build-web.mjs builds into the same
+// directory when it is set): two checkouts' test runs on one machine then never rebuild the
+// portal under each other's running server.
+const DEFAULT_DIST = process.env.VIGIL_PORTAL_DIST !== undefined && process.env.VIGIL_PORTAL_DIST !== ''
+  ? process.env.VIGIL_PORTAL_DIST
+  : fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

@@ -1,16 +1,20 @@
 import type { ReactElement } from 'react';
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import {
-  DatabaseSearchRegular, DataTrendingRegular, GridRegular, PlugConnectedRegular, SettingsRegular, ShieldErrorRegular,
+  DatabaseSearchRegular, DataTrendingRegular, FlashRegular, GridRegular, HomeRegular, ListRegular, PlugConnectedRegular, SettingsRegular,
+  ShieldErrorRegular,
 } from '@fluentui/react-icons';
 import { Link } from '../routing.tsx';
 import { SECTIONS } from './sections.ts';
 
 const ICONS: Record<string, ReactElement> = {
   '/workspaces': <GridRegular />,
+  '/overview': <HomeRegular />,
   '/incidents': <ShieldErrorRegular />,
   '/logs': <DatabaseSearchRegular />,
   '/analytics': <DataTrendingRegular />,
+  '/watchlists': <ListRegular />,
+  '/automation': <FlashRegular />,
   '/data-connectors': <PlugConnectedRegular />,
   '/settings': <SettingsRegular />,
 };

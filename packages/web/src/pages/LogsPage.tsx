@@ -1,0 +1,7 @@
+// A stub until the Logs page is built: it says what the page will hold.
+import { PlaceholderPage } from './PlaceholderPage.tsx';
+import { SECTIONS } from '../shell/sections.ts';
+
+export default function LogsPage() {
+  return <PlaceholderPage section={SECTIONS.find((s) => s.path === '/logs')!} />;
+}
