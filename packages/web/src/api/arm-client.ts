@@ -4,8 +4,10 @@ import { activeSession } from '../auth/session.ts';
 
 const TIMEOUT_MS = 30_000;
 
+export interface ApiErrorDetail { code?: string; message: string; target?: string }
+
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly target?: string, readonly details: readonly ApiErrorDetail[] = []) {
     super(message);
   }
 }
@@ -51,11 +53,11 @@ export async function armRequest<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', p
     parsed = undefined;
   }
   if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (parsed as { error?: { code?: string; message?: string; target?: string; details?: ApiErrorDetail[] } } | undefined)?.error;
     const code = error?.code ?? `HTTP${response.status}`;
     const message = error?.message ?? `${method} ${url.pathname} failed with HTTP ${response.status} ${response.statusText}.`;
     if (response.status === 401) throw expired(message);
-    throw new ApiError(response.status, code, message);
+    throw new ApiError(response.status, code, message, error?.target, Array.isArray(error?.details) ? error.details : []);
   }
   return parsed as T;
 }
