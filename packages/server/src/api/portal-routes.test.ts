@@ -21,6 +21,7 @@ test('portal paths answer index.html, hashed assets are cached for good and sent
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Vigil</title>');
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(join(dist, 'assets', 'index-abc123.js.gz'), gzipSync('console.log(1)'));
+    writeFileSync(join(dist, 'assets', 'codicon-abc123.ttf'), 'font');
     writeFileSync(join(dist, 'secret.txt'), 'not for the web');
     const app = appWith(dist);
 
@@ -40,6 +41,9 @@ test('portal paths answer index.html, hashed assets are cached for good and sent
     const gz = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
     assert.equal(gz.headers['content-encoding'], 'gzip', 'no .br file: gzip');
     assert.equal(gz.headers.vary, 'accept-encoding');
+    const font = await app.inject({ url: '/assets/codicon-abc123.ttf' });
+    assert.equal(font.statusCode, 200, 'the KQL editor\'s icon font');
+    assert.equal(font.headers['content-type'], 'font/ttf');
 
     for (const url of ['/assets/missing.js', '/assets/..%2fsecret.txt', '/assets/%2e%2e%2fsecret.txt', '/assets/index-abc123.js.gz', '/secret.txt']) {
       const res = await app.inject({ url });
