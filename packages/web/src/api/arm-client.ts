@@ -28,6 +28,11 @@ function expired(message: string): SessionExpiredError {
   return new SessionExpiredError(401, 'ExpiredAuthenticationToken', message);
 }
 
+/** For calls that fetch the API themselves (the query API, with its own time limit and cancel): the session ended. */
+export function sessionExpired(message: string): SessionExpiredError {
+  return expired(message);
+}
+
 export async function armRequest<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const session = activeSession();
   if (session === undefined) throw expired('Your sign-in has ended. Sign in again to continue.');
