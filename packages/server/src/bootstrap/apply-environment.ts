@@ -1,22 +1,36 @@
 // Applies an environment file to the control-plane database, idempotently and atomically:
 // everything in one transaction, existing objects found by their natural keys and left alone
 // when they already match. Errors name the file, line and column of the entry at fault.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { Db } from '../db/database.ts';
 import { ApiError } from '../errors.ts';
+import { z } from 'zod';
 import { EnvironmentFile, type DirectorySpec } from './environment-schema.ts';
 import { addClientSecret, addGroupMember, createDirectory, createPrincipal, findUserByName, inviteGuest, verifyClientSecret } from '../control/directories.ts';
 import { hashSecret, verifySecret } from '../identity/secrets.ts';
 import { createSubscription } from '../control/subscriptions.ts';
 import { canonicalNamespace, isRegistered, setRegistrationState, PROVIDER_NAMESPACES } from '../control/providers.ts';
 import { createOrUpdateResourceGroup, getResourceGroup } from '../control/resource-groups.ts';
-import { createOrUpdateWorkspace, getWorkspace, setSentinelOnboarded, workspaceId, type WorkspaceInput } from '../control/workspaces.ts';
+import { createOrUpdateWorkspace, getWorkspace, setSentinelOnboarded, workspaceId, type Workspace, type WorkspaceInput } from '../control/workspaces.ts';
 import { createRoleAssignment } from '../control/role-assignments.ts';
 import { findBuiltinRole, findBuiltinRoleByName } from '../access/builtin-roles.ts';
-import { checkRegistrationDefinition } from '../access/lighthouse-rules.ts';
+import { checkRegistrationDefinition, RegistrationDefinitionProperties } from '../access/lighthouse-rules.ts';
 import { definitionId, upsertRegistrationAssignment, upsertRegistrationDefinition } from '../control/delegations.ts';
 import { resourceGroupScope, subscriptionScope } from '../arm/resource-id.ts';
-import { armGuid } from '../arm/template/index.ts';
+import { armGuid, planDeployment } from '../arm/template/index.ts';
+import { validateBody } from '../validation.ts';
+import { checkConnectorProperties } from '../control/data-connectors.ts';
+import { checkDataCollectionRule, dataCollectionId, newEtag, newImmutableId, type DcrInput } from '../control/data-collection.ts';
+import { TableCatalog } from '../logstore/table-catalog.ts';
+import { getAlertRule, alertRuleId, putAlertRule } from '../control/alert-rules.ts';
+import { TEMPLATES, findTemplate } from '../detect/templates/gallery.ts';
+import { ruleFromTemplate } from '../detect/templates/rule-template.ts';
+import { parseRuleProperties } from '../detect/rule-model.ts';
+import { firstWindowEnd } from '../detect/windows.ts';
+import { DEFAULTS } from '../config.ts';
 
 export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
@@ -33,7 +47,14 @@ export interface ApplySummary {
 
 type Path = (string | number)[];
 
-export async function applyEnvironmentText(db: Db, text: string, file = '<environment>', now: () => Date = () => new Date()): Promise<ApplySummary> {
+export interface ApplyOptions {
+  /** Where `template:` paths are read from (default: the directory of `file`). */
+  baseDir?: string;
+  /** The server's scheduledRuleDelaySeconds: where new scheduled rules' first window ends. */
+  scheduledRuleDelaySeconds?: number;
+}
+
+export async function applyEnvironmentText(db: Db, text: string, file = '<environment>', now: () => Date = () => new Date(), options: ApplyOptions = {}): Promise<ApplySummary> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const locate = (path: Path, message: string): EnvironmentError => {
@@ -57,7 +78,8 @@ export async function applyEnvironmentText(db: Db, text: string, file = '<enviro
   let current: Path = [];
   try {
     await db.transaction().execute(async (trx) => {
-      await new Applier(trx, env.directories, summary, now, (p) => { current = p; }).run();
+      const applyOptions = { baseDir: options.baseDir ?? dirname(resolve(file)), scheduledRuleDelaySeconds: options.scheduledRuleDelaySeconds ?? DEFAULTS.scheduledRuleDelaySeconds };
+      await new Applier(trx, env.directories, summary, now, (p) => { current = p; }, applyOptions).run();
     });
   } catch (error) {
     if (error instanceof EnvironmentError) throw error;
@@ -78,6 +100,7 @@ class Applier {
     private readonly summary: ApplySummary,
     private readonly now: () => Date,
     private readonly at: (p: Path) => void,
+    private readonly options: Required<ApplyOptions>,
   ) {}
 
   async run(): Promise<void> {
@@ -272,6 +295,98 @@ class Applier {
       });
       this.note(created, `role ${ra.role} for ${ra.principal} on ${ra.scope ?? displayName}`);
     }
+
+    // What lives in the workspaces: collection rules first (connectors name them), then
+    // connectors and analytics rules.
+    for (const [r, rg] of sub.resourceGroups.entries()) {
+      for (const [k, dcr] of rg.dataCollectionRules.entries()) await this.dataCollectionRule([...base, 'resourceGroups', r, 'dataCollectionRules', k], subscriptionId, rg, dcr);
+      for (const [w, ws] of rg.workspaces.entries()) {
+        const wsRow = (await getWorkspace(this.db, workspaceId(subscriptionId, rg.name, ws.name)))!;
+        for (const [k, c] of ws.dataConnectors.entries()) await this.dataConnector([...base, 'resourceGroups', r, 'workspaces', w, 'dataConnectors', k], dir, subscriptionId, rg.name, wsRow, c);
+        for (const [k, rule] of ws.analyticsRules.entries()) await this.analyticsRule([...base, 'resourceGroups', r, 'workspaces', w, 'analyticsRules', k], dir, wsRow, rule);
+      }
+    }
+  }
+
+  private async dataCollectionRule(path: Path, subscriptionId: string, rg: ResourceGroupSpec, dcr: ResourceGroupSpec['dataCollectionRules'][number]): Promise<void> {
+    this.at(path);
+    if (!rg.workspaces.some((w) => w.name === dcr.workspace)) throw new ApiError('InvalidParameter', `workspace '${dcr.workspace}' is not a workspace of resource group '${rg.name}' in this file.`);
+    if (!(await isRegistered(this.db, subscriptionId, 'Microsoft.Insights'))) {
+      throw new ApiError('MissingSubscriptionRegistration', `data collection rules need the Microsoft.Insights provider registered: add it to the subscription's providers.`);
+    }
+    const properties: DcrInput = {
+      streamDeclarations: {},
+      destinations: { logAnalytics: [{ workspaceResourceId: workspaceId(subscriptionId, rg.name, dcr.workspace), name: 'workspace' }] },
+      dataFlows: [{ streams: dcr.streams, destinations: ['workspace'] }],
+    };
+    const checked = await checkDataCollectionRule(this.db, new TableCatalog(this.db), properties);
+    const id = dataCollectionId(subscriptionId, rg.name, 'dataCollectionRules', dcr.name);
+    const existing = await this.db.selectFrom('data_collection_rules').selectAll().where('id', '=', id).executeTakeFirst();
+    const json = JSON.stringify(checked.properties);
+    if (existing?.properties === json) return this.note(false, '');
+    const stamp = this.now().toISOString();
+    const rgRow = (await getResourceGroup(this.db, subscriptionId, rg.name))!;
+    await this.db.insertInto('data_collection_rules').values({
+      id, subscription_id: subscriptionId, resource_group_id: rgRow.id, name: dcr.name, location: rgRow.location,
+      immutable_id: existing?.immutable_id ?? newImmutableId('dcr'), properties: json, tags: '{}', etag: newEtag(),
+      created_at: existing?.created_at ?? stamp, created_by: existing?.created_by ?? 'vigil apply', updated_at: stamp,
+    }).onConflict((oc) => oc.column('id').doUpdateSet({ properties: json, etag: newEtag(), updated_at: stamp })).execute();
+    if (existing === undefined) this.summary.created.push(`data collection rule ${dcr.name} (${dcr.streams.join(', ')} to ${dcr.workspace})`);
+    else this.summary.updated.push(`data collection rule ${dcr.name}`);
+  }
+
+  private async dataConnector(path: Path, dir: DirectorySpec, subscriptionId: string, rgName: string, w: Workspace, c: WorkspaceSpec['dataConnectors'][number]): Promise<void> {
+    this.at(path);
+    if (w.sentinel_onboarded_at === null) throw new ApiError('InvalidParameter', `data connectors need Microsoft Sentinel on workspace '${w.name}' (sentinel: true).`);
+    let input = c.properties;
+    if (c.kind === 'LogsIngestion') {
+      if (c.dataCollectionRule === undefined) throw new ApiError('InvalidParameter', 'a LogsIngestion connector names its dataCollectionRule (a data collection rule of the same resource group).');
+      input = { ...input, dataCollectionRuleId: dataCollectionId(subscriptionId, rgName, 'dataCollectionRules', c.dataCollectionRule) };
+    } else if (c.dataCollectionRule !== undefined) throw new ApiError('InvalidParameter', `dataCollectionRule is for LogsIngestion connectors, not ${c.kind}.`);
+    const properties = JSON.stringify(await checkConnectorProperties(this.db, c.kind, input, this.directoryIds.get(dir.name)!));
+    const id = `${w.id}/providers/microsoft.securityinsights/dataconnectors/${c.name.toLowerCase()}`;
+    const existing = await this.db.selectFrom('data_connectors').selectAll().where('id', '=', id).executeTakeFirst();
+    if (existing !== undefined && existing.kind !== c.kind) throw new ApiError('InvalidParameter', `data connector '${c.name}' exists with kind '${existing.kind}'; a connector's kind cannot change. Give this one another name.`);
+    if (existing?.properties === properties) return this.note(false, '');
+    const stamp = this.now().toISOString();
+    await this.db.insertInto('data_connectors').values({
+      id, workspace_id: w.id, name: c.name, kind: c.kind, properties, etag: randomUUID(), created_at: stamp, created_by: 'vigil apply', updated_at: stamp,
+    }).onConflict((oc) => oc.column('id').doUpdateSet({ properties, etag: randomUUID(), updated_at: stamp })).execute();
+    if (existing === undefined) this.summary.created.push(`data connector ${c.name} (${c.kind}) on ${w.name}`);
+    else this.summary.updated.push(`data connector ${c.name} on ${w.name}`);
+  }
+
+  private async analyticsRule(path: Path, dir: DirectorySpec, w: Workspace, spec: WorkspaceSpec['analyticsRules'][number]): Promise<void> {
+    this.at(path);
+    if (w.sentinel_onboarded_at === null) throw new ApiError('InvalidParameter', `analytics rules need Microsoft Sentinel on workspace '${w.name}' (sentinel: true).`);
+    const found = findTemplate(spec.template) ?? TEMPLATES.find((t) => t.template.properties.displayName.toLowerCase() === spec.template.toLowerCase());
+    if (found === undefined) throw new ApiError('InvalidParameter', `template '${spec.template}' is not a rule template of Vigil's gallery (give its id or display name; docs/detection.md lists them).`);
+    const t = found.template;
+    if (t.kind === 'NRT' && (spec.queryFrequency !== undefined || spec.queryPeriod !== undefined)) {
+      throw new ApiError('InvalidParameter', `template '${t.properties.displayName}' makes a near-real-time rule, which has no queryFrequency or queryPeriod: remove them.`);
+    }
+    const props: Record<string, unknown> = { ...ruleFromTemplate(t), enabled: spec.enabled };
+    if (spec.queryFrequency !== undefined) props.queryFrequency = spec.queryFrequency.toUpperCase();
+    if (spec.queryPeriod !== undefined) props.queryPeriod = spec.queryPeriod.toUpperCase();
+    if (spec.severity !== undefined) props.severity = spec.severity;
+    const definition = parseRuleProperties(t.kind, props);
+    const principalId = this.resolvePrincipal(dir.name, spec.runAs);
+    const principal = await this.db.selectFrom('principals').selectAll().where('id', '=', principalId).executeTakeFirstOrThrow();
+    if (principal.kind === 'Group') throw new ApiError('InvalidParameter', `runAs '${spec.runAs}' is a group; a rule runs as a user or a service principal.`);
+    const name = spec.name ?? t.id;
+    const existing = await getAlertRule(this.db, alertRuleId(w.id, name));
+    if (existing !== undefined && existing.row.kind === definition.kind && existing.row.properties === JSON.stringify(definition.properties) && existing.row.run_as_principal_id === principalId) {
+      return this.note(false, '');
+    }
+    if (existing !== undefined && existing.row.kind !== definition.kind) throw new ApiError('InvalidParameter', `analytics rule '${name}' exists with kind '${existing.row.kind}'; its kind cannot change. Give this one another name.`);
+    const now = this.now();
+    await putAlertRule(this.db, {
+      workspace: w, name, definition, principalId, principalName: principal.user_principal_name ?? principal.display_name, now,
+      firstWindowEnd: firstWindowEnd({ scheduledRuleDelaySeconds: this.options.scheduledRuleDelaySeconds }, definition.kind, now),
+    });
+    const schedule = definition.kind === 'NRT' ? 'near-real-time' : `every ${definition.properties.queryFrequency}`;
+    if (existing === undefined) this.summary.created.push(`analytics rule '${t.properties.displayName}' on ${w.name} (${schedule})`);
+    else this.summary.updated.push(`analytics rule '${t.properties.displayName}' on ${w.name}`);
   }
 
   private async delegation(path: Path, dir: DirectorySpec, subName: string, del: DirectorySpec['subscriptions'][number]['delegations'][number]): Promise<void> {
@@ -303,9 +418,11 @@ class Applier {
         },
       })),
     };
+    const customer = this.directoryIds.get(dir.name)!;
+    if (del.template !== undefined) return this.delegationByTemplate(path, dir, subscriptionId, del, input, customer);
+    if (del.deploymentName !== undefined) throw new ApiError('InvalidParameter', 'deploymentName goes with template: name the Lighthouse template to deploy.');
     const defId = definitionId(scope, name);
     const existing = await this.db.selectFrom('registration_definitions').selectAll().where('id', '=', defId).executeTakeFirst();
-    const customer = this.directoryIds.get(dir.name)!;
     const checked = await checkRegistrationDefinition(this.db, customer, input);
     const same = existing !== undefined && existing.registration_definition_name === input.registrationDefinitionName
       && existing.description === input.description && existing.authorizations === JSON.stringify(checked.authorizations)
@@ -318,6 +435,90 @@ class Applier {
     const { created } = await upsertRegistrationAssignment(this.db, scope, name, defId, 'vigil apply', this.now());
     this.note(created, `delegation assignment '${del.offer}' on ${subName}`);
   }
+
+  /**
+   * The offer deployed through an ARM template in Microsoft's Lighthouse format: its parameters
+   * made from the entry, the template evaluated by the same engine as a deployment sent to the
+   * API, its registration definition and assignment written, and the deployment recorded on the
+   * customer's subscription (as `vigil onboard` or `az deployment sub create` would leave it).
+   */
+  private async delegationByTemplate(path: Path, dir: DirectorySpec, subscriptionId: string, del: DelegationSpec, input: RegistrationDefinitionInputLike, customer: string): Promise<void> {
+    const file = resolve(this.options.baseDir, del.template!);
+    let template: { parameters?: Record<string, unknown> };
+    try {
+      template = JSON.parse(readFileSync(file, 'utf8')) as typeof template;
+    } catch (error) {
+      throw new ApiError('InvalidParameter', `template '${del.template}' cannot be read as JSON (${file}): ${(error as Error).message}`);
+    }
+    const declared = new Map(Object.keys(template.parameters ?? {}).map((k) => [k.toLowerCase(), k]));
+    const values: Record<string, unknown> = {
+      mspOfferName: input.registrationDefinitionName, mspOfferDescription: input.description, managedByTenantId: input.managedByTenantId,
+      authorizations: input.authorizations, eligibleAuthorizations: input.eligibleAuthorizations,
+    };
+    const parameters: Record<string, { value: unknown }> = {};
+    for (const [k, v] of Object.entries(values)) {
+      const name = declared.get(k.toLowerCase());
+      if (name !== undefined) parameters[name] = { value: v };
+      else if (k === 'eligibleAuthorizations' && input.eligibleAuthorizations.length > 0) {
+        throw new ApiError('InvalidParameter', `template '${del.template}' takes no eligibleAuthorizations parameter: use Microsoft's delegated-resource-management-eligible-authorizations template for just-in-time roles.`);
+      } else if (k !== 'eligibleAuthorizations') throw new ApiError('InvalidParameter', `template '${del.template}' does not take the '${k}' parameter of Microsoft's Lighthouse onboarding templates.`);
+    }
+    const deploymentName = del.deploymentName ?? 'lighthouse-onboarding';
+    const sub = await this.db.selectFrom('subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirstOrThrow();
+    const ctx: Parameters<typeof planDeployment>[2] = { subscriptionId, deploymentName, tenantId: customer, subscriptionDisplayName: sub.display_name };
+    if (del.resourceGroup !== undefined) ctx.resourceGroup = del.resourceGroup;
+    let plan: ReturnType<typeof planDeployment>;
+    try {
+      plan = planDeployment(template, parameters, ctx);
+    } catch (error) {
+      throw new ApiError('InvalidTemplate', `template '${del.template}': ${(error as Error).message}`);
+    }
+    let changed = false;
+    for (const r of plan.resources) {
+      const scope = r.resourceGroup === undefined ? subscriptionScope(r.subscriptionId) : resourceGroupScope(r.subscriptionId, r.resourceGroup);
+      const type = r.type.toLowerCase();
+      if (type === 'microsoft.managedservices/registrationdefinitions') {
+        const props = validateBody(RegistrationDefinitionProperties, r.properties);
+        const checked = await checkRegistrationDefinition(this.db, customer, props);
+        const existing = await this.db.selectFrom('registration_definitions').selectAll().where('id', '=', definitionId(scope, r.name)).executeTakeFirst();
+        const same = existing !== undefined && existing.registration_definition_name === props.registrationDefinitionName
+          && existing.description === (props.description ?? null) && existing.authorizations === JSON.stringify(checked.authorizations)
+          && existing.eligible_authorizations === JSON.stringify(checked.eligibleAuthorizations);
+        if (same) { this.note(false, ''); continue; }
+        await upsertRegistrationDefinition(this.db, scope, r.name, props, 'vigil apply', this.now());
+        changed = true;
+        if (existing === undefined) this.summary.created.push(`delegation '${del.offer}' on ${sub.display_name} (deployed with ${del.template})`);
+        else this.summary.updated.push(`delegation '${del.offer}' on ${sub.display_name}`);
+      } else if (type === 'microsoft.managedservices/registrationassignments') {
+        const props = validateBody(z.object({ registrationDefinitionId: z.string().min(1) }).passthrough(), r.properties);
+        const { created } = await upsertRegistrationAssignment(this.db, scope, r.name, props.registrationDefinitionId, 'vigil apply', this.now());
+        if (created) changed = true;
+        this.note(created, `delegation assignment '${del.offer}' on ${sub.display_name}`);
+      } else {
+        throw new ApiError('InvalidTemplate', `template '${del.template}' deploys '${r.type}' (${r.templatePath}); an environment file's Lighthouse template deploys only Microsoft.ManagedServices registrationDefinitions and registrationAssignments.`);
+      }
+    }
+    if (!changed) return;
+    const depScope = del.resourceGroup === undefined ? subscriptionScope(subscriptionId) : resourceGroupScope(subscriptionId, del.resourceGroup);
+    const row = {
+      id: `${depScope}/providers/microsoft.resources/deployments/${deploymentName.toLowerCase()}`, name: deploymentName, scope: depScope, subscription_id: subscriptionId,
+      location: null, template: JSON.stringify(template), parameters: JSON.stringify(parameters), provisioning_state: 'Succeeded' as const,
+      outputs: JSON.stringify(plan.outputs), output_resources: JSON.stringify(plan.resources.map((r) => ({ id: r.id }))), error: null,
+      correlation_id: randomUUID(), created_at: this.now().toISOString(), created_by: 'vigil apply',
+    };
+    await this.db.insertInto('deployments').values(row).onConflict((oc) => oc.column('id').doUpdateSet({ ...row })).execute();
+  }
+}
+
+type ResourceGroupSpec = DirectorySpec['subscriptions'][number]['resourceGroups'][number];
+type WorkspaceSpec = ResourceGroupSpec['workspaces'][number];
+type DelegationSpec = DirectorySpec['subscriptions'][number]['delegations'][number];
+interface RegistrationDefinitionInputLike {
+  registrationDefinitionName: string;
+  description: string;
+  managedByTenantId: string;
+  authorizations: unknown[];
+  eligibleAuthorizations: unknown[];
 }
 
 function scopeBelow(subscriptionId: string, scope: string): string {

@@ -42,17 +42,53 @@ const RoleAssignment = z.object({
   scope: z.string().optional(),
 }).strict();
 
+/** A Microsoft Sentinel data connector of the workspace (Syslog and CEF ones listen on their port). */
+const DataConnector = z.object({
+  name: handle,
+  kind: z.enum(['Syslog', 'CEF', 'LogsIngestion', 'HttpDataCollector', 'AzureActiveDirectory', 'AzureActivity', 'Office365', 'ThreatIntelligence']),
+  /** LogsIngestion: a data collection rule of the same resource group, by name. */
+  dataCollectionRule: z.string().optional(),
+  /** The connector's ARM properties (Syslog and CEF: protocol, port, address). */
+  properties: z.record(z.string(), z.unknown()).default({}),
+}).strict();
+
+const duration = z.string().regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/i, 'must be an ISO 8601 duration such as PT5M, PT1H or P1D');
+
+/** An analytics rule made from a template of Vigil's gallery (by id or display name). */
+const AnalyticsRule = z.object({
+  template: z.string().min(1),
+  /** The rule's name (its id in ARM); the template's id by default, as Sentinel's YAML export names rules. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, ".", "_" or "-"').optional(),
+  /** The principal the rule runs as (its reach resolves workspace() references): a user or service principal of this directory. */
+  runAs: z.string(),
+  enabled: z.boolean().default(true),
+  queryFrequency: duration.optional(),
+  queryPeriod: duration.optional(),
+  severity: z.enum(['High', 'Medium', 'Low', 'Informational']).optional(),
+}).strict();
+
 const Workspace = z.object({
   name: z.string(),
   customerId: guid.optional(),
   retentionInDays: z.number().int().optional(),
   sku: z.string().optional(),
   sentinel: z.boolean().default(true),
+  dataConnectors: z.array(DataConnector).default([]),
+  analyticsRules: z.array(AnalyticsRule).default([]),
+}).strict();
+
+/** A data collection rule routing Microsoft's standard streams (Microsoft-SecurityEvent, ...) to their tables in one workspace. */
+const DataCollectionRule = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}[A-Za-z0-9_]$/, "must be 3-64 letters, digits, '-', '_' or '.'"),
+  /** A workspace of the same resource group, by name. */
+  workspace: z.string(),
+  streams: z.array(z.string().regex(/^Microsoft-[A-Za-z0-9_]+$/, 'must be a standard stream such as Microsoft-SecurityEvent')).min(1),
 }).strict();
 
 const ResourceGroup = z.object({
   name: z.string(),
   location: z.string().default('westeurope'),
+  dataCollectionRules: z.array(DataCollectionRule).default([]),
   workspaces: z.array(Workspace).default([]),
 }).strict();
 
@@ -78,6 +114,16 @@ const Delegation = z.object({
   managedBy: z.string(),
   /** A resource group of the subscription; the whole subscription when absent. */
   resourceGroup: z.string().optional(),
+  /**
+   * An ARM template in Microsoft's Lighthouse onboarding format (path relative to this file,
+   * e.g. Microsoft's delegated-resource-management subscription.json): the offer is deployed
+   * through it, with its parameters (mspOfferName, mspOfferDescription, managedByTenantId,
+   * authorizations, eligibleAuthorizations) made from this entry, as a deployment of the
+   * customer's subscription. Without it the offer is written directly.
+   */
+  template: z.string().min(1).optional(),
+  /** The deployment's name when `template` is given (default lighthouse-onboarding). */
+  deploymentName: z.string().regex(/^[A-Za-z0-9_.()-]{1,64}$/, 'must be 1-64 letters, digits or ._-()').optional(),
   authorizations: z.array(Authorization).min(1),
   eligibleAuthorizations: z.array(EligibleAuthorization).default([]),
 }).strict();
