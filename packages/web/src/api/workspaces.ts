@@ -11,6 +11,8 @@ interface ArmWorkspace { id: string; name: string; location: string; properties?
 export interface SentinelWorkspace {
   id: string;
   name: string;
+  /** The workspace id (properties.customerId), which the Log Analytics query API takes and TenantId holds in every row. */
+  customerId: string;
   location: string;
   resourceGroup: string;
   subscriptionId: string;
@@ -45,6 +47,7 @@ export async function listSentinelWorkspaces(filter: DirectoryFilter, homeTenant
       return workspaces.filter((_w, i) => sentinel[i]).map((w): SentinelWorkspace => ({
         id: w.id,
         name: w.name,
+        customerId: w.properties?.customerId ?? '',
         location: w.location,
         resourceGroup: resourceGroupOf(w.id),
         subscriptionId: sub.subscriptionId,
