@@ -41,43 +41,52 @@ const ROLE_ASSIGNMENT_WRITE = 'microsoft.authorization/roleassignments/write';
 export const JIT_REQUEST_WRITE = 'Microsoft.Authorization/roleAssignmentScheduleRequests/write';
 export const JIT_REQUEST_READ = 'Microsoft.Authorization/roleAssignmentScheduleRequests/read';
 export const JIT_APPROVAL = 'Microsoft.Authorization/roleAssignmentApprovals/write';
-const JIT_REQUEST_ACTIONS = new Set([JIT_REQUEST_WRITE.toLowerCase(), JIT_REQUEST_READ.toLowerCase()]);
-const JIT_APPROVAL_ACTION = JIT_APPROVAL.toLowerCase();
 
-export async function authorize(
-  ctx: AccessContext,
-  caller: Caller,
-  action: string,
-  scope: string,
-  conditions: AuthorizeConditions = {},
-): Promise<Decision> {
+/**
+ * One thing that gives the caller access at a scope, as authorize() weighs it: a role assignment
+ * of the scope's own directory, a standing Lighthouse authorization, an eligible authorization
+ * (which lets its principal ask for activation, nothing else), the approver role of one (which
+ * lets its approvers decide requests), or an active just-in-time activation.
+ */
+export type ScopeGrant = { grant: Grant; scope: string; principalId: string } & (
+  | { source: 'direct' | 'delegated' | 'activated'; role: RoleDefinition; delegatedRoleIds?: string[] }
+  | { source: 'eligible' | 'approver'; role: undefined; actions: string[] });
+
+export type ScopeGrants =
+  | { known: true; ownerDirectoryId: string; grants: ScopeGrant[]; noneReason: string }
+  | { known: false; reason: string };
+
+/** Reading one's own permissions at a scope needs only some access there (any grant), as in Azure. */
+export const PERMISSIONS_READ = 'Microsoft.Authorization/permissions/read';
+
+/** Everything that gives the caller access at the scope, in the order authorize() tries it. */
+export async function scopeGrants(ctx: AccessContext, caller: Caller, scope: string): Promise<ScopeGrants> {
   let subscriptionId: string;
   try {
     subscriptionId = parseScope(scope).subscriptionId;
   } catch {
-    return { allowed: false, reason: `'${scope}' is not a scope Vigil can authorize`, ownerDirectoryId: undefined };
+    return { known: false, reason: `'${scope}' is not a scope Vigil can authorize` };
   }
   const subscription = await ctx.db.selectFrom('subscriptions').select('directory_id').where('id', '=', subscriptionId).executeTakeFirst();
   if (subscription === undefined) {
-    return { allowed: false, reason: 'the subscription does not exist', ownerDirectoryId: undefined };
+    return { known: false, reason: 'the subscription does not exist' };
   }
   const owner = subscription.directory_id;
   const chain = scopeChain(scope);
   const identities = callerIdentities(caller);
+  const grants: ScopeGrant[] = [];
 
   if (caller.directoryId === owner) {
     const assignments = await ctx.db.selectFrom('role_assignments')
-      .select(['id', 'role_definition_id', 'scope'])
+      .select(['id', 'role_definition_id', 'scope', 'principal_id'])
       .where('scope', 'in', chain)
       .where('principal_id', 'in', identities)
       .execute();
     for (const a of assignments) {
       const role = findBuiltinRole(a.role_definition_id);
-      if (role !== undefined && allows(role, action, conditions, undefined)) {
-        return { allowed: true, grant: { kind: 'direct', roleDefinitionId: role.id, roleAssignmentId: a.id, scope: a.scope }, ownerDirectoryId: owner };
-      }
+      if (role !== undefined) grants.push({ source: 'direct', role, scope: a.scope, principalId: a.principal_id, grant: { kind: 'direct', roleDefinitionId: role.id, roleAssignmentId: a.id, scope: a.scope } });
     }
-    return { allowed: false, reason: 'no role assignment at this scope or above grants the action', ownerDirectoryId: owner };
+    return { known: true, ownerDirectoryId: owner, grants, noneReason: 'no role assignment at this scope or above grants the action' };
   }
 
   // Delegated: the caller's own directory manages this scope through a registration assignment.
@@ -85,6 +94,7 @@ export async function authorize(
     .innerJoin('registration_definitions', 'registration_definitions.id', 'registration_assignments.registration_definition_id')
     .select([
       'registration_assignments.id as assignmentId',
+      'registration_assignments.scope as scope',
       'registration_definitions.id as definitionId',
       'registration_definitions.authorizations as authorizations',
       'registration_definitions.eligible_authorizations as eligibleAuthorizations',
@@ -93,37 +103,33 @@ export async function authorize(
     .where('registration_definitions.managed_by_tenant_id', '=', caller.directoryId)
     .execute();
   if (delegations.length === 0) {
-    return { allowed: false, reason: 'the scope belongs to another directory and is not delegated to yours', ownerDirectoryId: owner };
+    return { known: true, ownerDirectoryId: owner, grants, noneReason: 'the scope belongs to another directory and is not delegated to yours' };
   }
+  const delegated = (d: (typeof delegations)[number], roleDefinitionId: string, activationId?: string): Grant => ({
+    kind: 'delegated', roleDefinitionId, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId,
+    ...(activationId === undefined ? {} : { activationId }),
+  });
   for (const d of delegations) {
     for (const auth of JSON.parse(d.authorizations) as Authorization[]) {
       if (!identities.includes(auth.principalId.toLowerCase())) continue;
       const role = findBuiltinRole(auth.roleDefinitionId);
-      if (role !== undefined && allows(role, action, conditions, auth.delegatedRoleDefinitionIds)) {
-        return {
-          allowed: true,
-          grant: { kind: 'delegated', roleDefinitionId: role.id, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId },
-          ownerDirectoryId: owner,
-        };
-      }
+      if (role !== undefined) grants.push({ source: 'delegated', role, scope: d.scope, principalId: auth.principalId.toLowerCase(), grant: delegated(d, role.id), ...(auth.delegatedRoleDefinitionIds === undefined ? {} : { delegatedRoleIds: auth.delegatedRoleDefinitionIds }) });
     }
   }
   // Eligible (just-in-time) principals may ask to activate their role, and the approvers the
   // customer named may decide such requests; the eligible role itself grants nothing until active.
-  const jitAction = action.toLowerCase();
-  if (JIT_REQUEST_ACTIONS.has(jitAction) || jitAction === JIT_APPROVAL_ACTION) {
-    for (const d of delegations) {
-      for (const e of JSON.parse(d.eligibleAuthorizations) as EligibleAuthorization[]) {
-        const named = jitAction === JIT_APPROVAL_ACTION
-          ? (e.justInTimeAccessPolicy.managedByTenantApprovers ?? []).some((a) => identities.includes(a.principalId.toLowerCase()))
-          : identities.includes(e.principalId.toLowerCase());
-        if (named) {
-          return {
-            allowed: true,
-            grant: { kind: 'delegated', roleDefinitionId: e.roleDefinitionId, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId },
-            ownerDirectoryId: owner,
-          };
-        }
+  for (const d of delegations) {
+    for (const e of JSON.parse(d.eligibleAuthorizations) as EligibleAuthorization[]) {
+      if (identities.includes(e.principalId.toLowerCase())) {
+        grants.push({ source: 'eligible', role: undefined, scope: d.scope, principalId: e.principalId.toLowerCase(), actions: [JIT_REQUEST_WRITE, JIT_REQUEST_READ], grant: delegated(d, e.roleDefinitionId) });
+      }
+    }
+  }
+  for (const d of delegations) {
+    for (const e of JSON.parse(d.eligibleAuthorizations) as EligibleAuthorization[]) {
+      const approver = (e.justInTimeAccessPolicy.managedByTenantApprovers ?? []).find((a) => identities.includes(a.principalId.toLowerCase()));
+      if (approver !== undefined) {
+        grants.push({ source: 'approver', role: undefined, scope: d.scope, principalId: approver.principalId.toLowerCase(), actions: [JIT_APPROVAL], grant: delegated(d, e.roleDefinitionId) });
       }
     }
   }
@@ -140,15 +146,30 @@ export async function authorize(
   for (const act of activations) {
     const role = findBuiltinRole(act.role_definition_id);
     const d = delegations.find((x) => x.assignmentId === act.registration_assignment_id);
-    if (role !== undefined && d !== undefined && allows(role, action, conditions, undefined)) {
-      return {
-        allowed: true,
-        grant: { kind: 'delegated', roleDefinitionId: role.id, registrationAssignmentId: d.assignmentId, registrationDefinitionId: d.definitionId, managedByTenantId: caller.directoryId, activationId: act.id },
-        ownerDirectoryId: owner,
-      };
-    }
+    if (role !== undefined && d !== undefined) grants.push({ source: 'activated', role, scope: d.scope, principalId: caller.principalId, grant: delegated(d, role.id, act.id) });
   }
-  return { allowed: false, reason: 'no delegated authorization for you grants the action at this scope', ownerDirectoryId: owner };
+  return { known: true, ownerDirectoryId: owner, grants, noneReason: 'no delegated authorization for you grants the action at this scope' };
+}
+
+export async function authorize(
+  ctx: AccessContext,
+  caller: Caller,
+  action: string,
+  scope: string,
+  conditions: AuthorizeConditions = {},
+): Promise<Decision> {
+  const found = await scopeGrants(ctx, caller, scope);
+  if (!found.known) return { allowed: false, reason: found.reason, ownerDirectoryId: undefined };
+  const wanted = action.toLowerCase();
+  for (const g of found.grants) {
+    const ok = wanted === PERMISSIONS_READ.toLowerCase() && conditions.dataAction !== true
+      ? true
+      : g.role === undefined
+        ? conditions.dataAction !== true && g.actions.some((a) => a.toLowerCase() === wanted)
+        : allows(g.role, action, conditions, g.delegatedRoleIds);
+    if (ok) return { allowed: true, grant: g.grant, ownerDirectoryId: found.ownerDirectoryId };
+  }
+  return { allowed: false, reason: found.noneReason, ownerDirectoryId: found.ownerDirectoryId };
 }
 
 function allows(role: RoleDefinition, action: string, conditions: AuthorizeConditions, delegatedRoleIds: string[] | undefined): boolean {

@@ -16,6 +16,7 @@ import { registerOperationRoutes } from './operation-routes.ts';
 import { registerActivityLogRoutes } from './activity-log-routes.ts';
 import { registerFilterRoutes } from './filter-routes.ts';
 import { registerEligibilityRoutes } from './eligibility-routes.ts';
+import { registerMyAccessRoutes } from './my-access-routes.ts';
 import { registerTableRoutes } from './table-routes.ts';
 import { registerDataCollectionRoutes } from './data-collection-routes.ts';
 import { registerLogsIngestionRoutes } from './logs-ingestion-routes.ts';
@@ -104,6 +105,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   registerActivityLogRoutes(app, services);
   registerFilterRoutes(app, services);
   registerEligibilityRoutes(app, services);
+  registerMyAccessRoutes(app, services);
   registerTableRoutes(app, services);
   registerSavedSearchRoutes(app, services);
   registerWatchlistRoutes(app, services);

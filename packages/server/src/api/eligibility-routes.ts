@@ -25,26 +25,33 @@ const RequestBody = z.object({
   }).passthrough(),
 }).passthrough();
 
-export function registerEligibilityRoutes(app: FastifyInstance, services: Services): void {
-  const scopes = [
-    { prefix: '/subscriptions/:subscriptionId', scopeOf: (r: ArmRequest) => subscriptionScope(r.params.subscriptionId!) },
-    { prefix: '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName', scopeOf: (r: ArmRequest) => resourceGroupScope(r.params.subscriptionId!, r.params.resourceGroupName!) },
-  ];
-  const present = (scope: string, a: Activation) => ({
-    id: `${scope.replace('/resourcegroups/', '/resourceGroups/')}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${a.id}`,
+/** A just-in-time request as Azure PIM's roleAssignmentScheduleRequests presents one, at the delegated scope. */
+export function presentActivation(scope: string, a: Activation, now: Date) {
+  const scopeId = scope.replace('/resourcegroups/', '/resourceGroups/');
+  return {
+    id: `${scopeId}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/${a.id}`,
     name: a.id,
     type: 'Microsoft.Authorization/roleAssignmentScheduleRequests',
     properties: {
+      scope: scopeId,
       principalId: a.principal_id,
       roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${a.role_definition_id}`,
       requestType: 'SelfActivate',
-      status: (() => { const s = effectiveStatus(a, services.now()); return s === 'Active' ? 'Provisioned' : s; })(),
+      status: (() => { const s = effectiveStatus(a, now); return s === 'Active' ? 'Provisioned' : s; })(),
       justification: a.justification,
       createdOn: a.requested_at,
       approvedBy: a.decided_by,
       scheduleInfo: { startDateTime: a.starts_at, expiration: { type: 'AfterDuration', duration: a.requested_duration, endDateTime: a.expires_at } },
     },
-  });
+  };
+}
+
+export function registerEligibilityRoutes(app: FastifyInstance, services: Services): void {
+  const scopes = [
+    { prefix: '/subscriptions/:subscriptionId', scopeOf: (r: ArmRequest) => subscriptionScope(r.params.subscriptionId!) },
+    { prefix: '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName', scopeOf: (r: ArmRequest) => resourceGroupScope(r.params.subscriptionId!, r.params.resourceGroupName!) },
+  ];
+  const present = (scope: string, a: Activation) => presentActivation(scope, a, services.now());
   for (const { prefix, scopeOf } of scopes) {
     const path = `${prefix}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/:name`;
     armRoute(app, services, {
