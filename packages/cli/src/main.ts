@@ -7,11 +7,15 @@ import { startServer, startupBanner } from '../../server/src/server.ts';
 import { openDatabase } from '../../server/src/db/database.ts';
 import { applyEnvironmentText, EnvironmentError } from '../../server/src/bootstrap/apply-environment.ts';
 import { ApiError } from '../../server/src/errors.ts';
+import { demoBanner, demoDisabledByEnvironment, demoInstalled, installDemo, isEmptyDataDirectory, startDemoTraffic } from '../../server/src/demo/demo.ts';
+import type { TrafficGenerator } from '../../server/src/demo/traffic.ts';
 import { signIn } from './api-client.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerKqlCommand } from './kql-command.ts';
 import { registerParsersCommand } from './parsers-command.ts';
 import { registerRulesCommand } from './rules-command.ts';
+import { registerQueryCommand } from './query-command.ts';
+import { exitCodesForUsage, urlFromEnvironment } from './cli-common.ts';
 
 const program = new Command();
 program.name('vigil').description('Vigil: a self-hosted, multi-tenant SIEM for MSSPs, shaped like Microsoft Sentinel and Azure Lighthouse.');
@@ -36,11 +40,23 @@ program
   .option('-d, --data-dir <dir>', 'data directory (default ./data, or VIGIL_DATA_DIR)')
   .option('-p, --port <port>', 'port (default 8443, or VIGIL_PORT)')
   .option('--host <host>', 'address to listen on (default 127.0.0.1, or VIGIL_HOST)')
-  .action(async (options: CommonOptions & { port?: string; host?: string }) => {
+  .option('--no-demo', 'on an empty data directory, start empty instead of setting up the demo world (or VIGIL_DEMO=0); see docs/demo.md')
+  .action(async (options: CommonOptions & { port?: string; host?: string; demo: boolean }) => {
     const config = loadConfig(options);
+    // The demo world on the first start of an empty data directory (docs/demo.md); its traffic
+    // again on every later start of a data directory that has it, unless turned off.
+    const demo = options.demo && !demoDisabledByEnvironment(process.env);
+    const summary = demo && isEmptyDataDirectory(config.dataDir) ? await installDemo(config) : undefined;
     const server = await startServer(config);
     process.stdout.write(`${startupBanner(server)}\n`);
+    let traffic: TrafficGenerator | undefined;
+    if (demo && demoInstalled(config.dataDir)) {
+      const started = await startDemoTraffic(server);
+      traffic = started.traffic;
+      process.stdout.write(`${demoBanner(server, started.targets, summary)}\n`);
+    }
     const stop = async () => {
+      await traffic?.stop();
       await server.close();
       process.exit(0);
     };
@@ -121,6 +137,9 @@ registerImportCommand(program);
 registerKqlCommand(program);
 registerParsersCommand(program);
 registerRulesCommand(program);
+registerQueryCommand(program);
+exitCodesForUsage(program);
+urlFromEnvironment(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError) {
