@@ -15,6 +15,7 @@ import { registerKqlCommand } from './kql-command.ts';
 import { registerParsersCommand } from './parsers-command.ts';
 import { registerRulesCommand } from './rules-command.ts';
 import { registerQueryCommand } from './query-command.ts';
+import { registerBackupCommands } from './backup-command.ts';
 import { exitCodesForUsage, urlFromEnvironment } from './cli-common.ts';
 
 const program = new Command();
@@ -138,6 +139,7 @@ registerKqlCommand(program);
 registerParsersCommand(program);
 registerRulesCommand(program);
 registerQueryCommand(program);
+registerBackupCommands(program);
 exitCodesForUsage(program);
 urlFromEnvironment(program);
 
