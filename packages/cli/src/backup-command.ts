@@ -405,10 +405,8 @@ export async function restore(source: string, dataDir: string, force: boolean, p
       check.close();
     }
     // A read-only open leaves an empty write-ahead log and its index behind: not part of the backup.
-    for (const side of ['-wal', '-shm']) {
-      const path = join(staging, `${CONTROL}${side}`);
-      if (existsSync(path) && statSync(join(staging, `${CONTROL}-wal`)).size === 0) rmSync(path);
-    }
+    const wal = join(staging, `${CONTROL}-wal`);
+    if (!existsSync(wal) || statSync(wal).size === 0) for (const side of ['-wal', '-shm']) rmSync(join(staging, `${CONTROL}${side}`), { force: true });
     progress.clear();
 
     // Verified: replace what the directory held (a server may have started meanwhile: check again).
