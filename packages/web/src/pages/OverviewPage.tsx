@@ -1,7 +1,134 @@
-// A stub until the Overview page is built: it says what the page will hold.
-import { PlaceholderPage } from './PlaceholderPage.tsx';
-import { SECTIONS } from '../shell/sections.ts';
+// The Overview: events and alerts over time against the previous period, incidents by status
+// and severity, recent incidents, data sources and their volumes, and anomalies in data arrival,
+// across every Microsoft Sentinel workspace of the Directory + subscription selection (own and
+// delegated) or for one (picked here, or ?workspace=<ARM id> from the Workspaces list).
+import { useState } from 'react';
+import {
+  Badge, Field, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner, Text, Title2, makeStyles, tokens,
+} from '@fluentui/react-components';
+import { listSentinelWorkspaces } from '../api/workspaces.ts';
+import { TIME_RANGES, type TimeRange } from '../api/overview.ts';
+import { ErrorMessage } from '../shell/ErrorMessage.tsx';
+import { useFilter } from '../shell/filter-context.tsx';
+import { useLoad } from './use-load.ts';
+import { AnomaliesPanel, EventsPanel, IncidentCountsPanel, RecentIncidentsPanel, SourcesPanel, useActivity, type Scope } from './overview/panels.tsx';
+
+const useStyles = makeStyles({
+  page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  toolbar: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
+  picker: { minWidth: '360px' },
+  secondary: { color: tokens.colorNeutralForeground3 },
+  incidents: { display: 'grid', gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)', gap: tokens.spacingHorizontalL, alignItems: 'start' },
+});
+
+const PATH = '/overview';
+const ALL = '';
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+function fromUrl(): { workspace: string; range: TimeRange } {
+  const params = new URLSearchParams(location.search);
+  return {
+    workspace: params.get('workspace') ?? ALL,
+    range: TIME_RANGES.find((r) => r.key === params.get('range')) ?? TIME_RANGES[0]!,
+  };
+}
 
 export default function OverviewPage() {
-  return <PlaceholderPage section={SECTIONS.find((s) => s.path === '/overview')!} />;
+  const styles = useStyles();
+  const { state: filterState, session, reload: reloadFilter } = useFilter();
+  const filterKey = filterState.status === 'ready' ? JSON.stringify(filterState.filter.subscriptions) : filterState.status;
+  const [workspaces, reloadWorkspaces] = useLoad(
+    () => (filterState.status === 'ready' ? listSentinelWorkspaces(filterState.filter, session.tenantId) : new Promise<never>(() => {})),
+    `${session.tenantId} ${filterKey}`,
+  );
+  const [{ workspace: chosen, range }, setChoice] = useState(fromUrl);
+
+  const choose = (workspace: string, nextRange: TimeRange) => {
+    setChoice({ workspace, range: nextRange });
+    const params = new URLSearchParams();
+    if (workspace !== ALL) params.set('workspace', workspace);
+    if (nextRange !== TIME_RANGES[0]) params.set('range', nextRange.key);
+    const query = params.toString();
+    history.replaceState(null, '', query === '' ? PATH : `${PATH}?${query}`);
+  };
+
+  const heading = <Title2 as="h1">Overview</Title2>;
+  if (filterState.status === 'failed') {
+    return <div className={styles.page}>{heading}<ErrorMessage title="Your directories and subscriptions could not be loaded" error={filterState.error} onRetry={reloadFilter} /></div>;
+  }
+  if (filterState.status === 'loading' || workspaces.status === 'loading') {
+    return <div className={styles.page}>{heading}<Spinner label="Loading workspaces…" /></div>;
+  }
+  if (workspaces.status === 'failed') {
+    return <div className={styles.page}>{heading}<ErrorMessage title="The workspaces could not be listed" error={workspaces.error} onRetry={reloadWorkspaces} /></div>;
+  }
+  const list = workspaces.value.workspaces;
+  const single = chosen === ALL ? undefined : list.find((w) => sameId(w.id, chosen));
+  const scope: Scope | undefined = list.length === 0 || (chosen !== ALL && single === undefined) ? undefined : {
+    workspaces: single === undefined ? list : [single],
+    single,
+    key: `${session.tenantId} ${single?.id ?? list.map((w) => w.id).join(',')}`,
+  };
+  return (
+    <div className={styles.page}>
+      {heading}
+      {workspaces.value.failures.map((f) => (
+        <ErrorMessage key={f.subscription} title={`Workspaces of subscription ${f.subscription} could not be listed`} error={new Error(f.message)} onRetry={reloadWorkspaces} />
+      ))}
+      {list.length === 0 ? (
+        <MessageBar intent="info">
+          <MessageBarBody><MessageBarTitle>No Microsoft Sentinel workspaces</MessageBarTitle>None of the selected subscriptions has a workspace with Microsoft Sentinel that you can read. Change the selection with the Directory + subscription filter at the top.</MessageBarBody>
+        </MessageBar>
+      ) : (
+        <div className={styles.toolbar}>
+          <Field label="Workspace" className={styles.picker}>
+            <Select value={single?.id ?? (chosen === ALL ? ALL : 'unknown')} onChange={(_e, d) => choose(d.value, range)}>
+              {chosen !== ALL && single === undefined ? <option value="unknown">Choose a workspace</option> : null}
+              <option value={ALL}>All selected workspaces ({list.length})</option>
+              {list.map((w) => <option key={w.id} value={w.id}>{w.name} ({w.directoryName}{w.delegated ? ', delegated' : ''})</option>)}
+            </Select>
+          </Field>
+          <Field label="Time range">
+            <Select value={range.key} onChange={(_e, d) => choose(chosen, TIME_RANGES.find((r) => r.key === d.value)!)}>
+              {TIME_RANGES.map((r) => <option key={r.key} value={r.key}>{r.label}</option>)}
+            </Select>
+          </Field>
+          {single !== undefined ? (
+            <Text className={styles.secondary}>
+              {single.directoryName} · {single.subscriptionName} · {single.resourceGroup}{' '}
+              {single.delegated ? <Badge appearance="tint" color="brand">Delegated</Badge> : <Badge appearance="outline" color="informative">Own directory</Badge>}
+            </Text>
+          ) : (
+            <Text className={styles.secondary}>Across {list.length} {list.length === 1 ? 'workspace' : 'workspaces'} in {new Set(list.map((w) => w.directoryId)).size} {new Set(list.map((w) => w.directoryId)).size === 1 ? 'directory' : 'directories'}</Text>
+          )}
+        </div>
+      )}
+      {chosen !== ALL && single === undefined && list.length > 0 ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Workspace not in your selection</MessageBarTitle>
+            The workspace asked for is not among the Microsoft Sentinel workspaces of the selected subscriptions in {session.directoryName}. Choose one above, or change the selection with the Directory + subscription filter at the top.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {scope !== undefined ? <OverviewBody key={`${scope.key} ${range.key}`} scope={scope} range={range} /> : null}
+    </div>
+  );
+}
+
+/** The panels of one scope and time range (mounted afresh when either changes); each loads on its own. */
+function OverviewBody({ scope, range }: { scope: Scope; range: TimeRange }) {
+  const styles = useStyles();
+  const [activity, retryActivity] = useActivity(scope, range);
+  return (
+    <>
+      <EventsPanel activity={activity} retry={retryActivity} range={range} />
+      <div className={styles.incidents}>
+        <IncidentCountsPanel scope={scope} range={range} />
+        <RecentIncidentsPanel scope={scope} />
+      </div>
+      <AnomaliesPanel scope={scope} />
+      <SourcesPanel activity={activity} retry={retryActivity} range={range} scope={scope} />
+    </>
+  );
 }

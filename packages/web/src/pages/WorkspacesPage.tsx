@@ -10,6 +10,9 @@ import { listSentinelWorkspaces, type WorkspaceListing } from '../api/workspaces
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
 import { Link } from '../routing.tsx';
 import { connectorsHref } from './connectors-link.ts';
+
+/** The Overview of one workspace (its ARM id), the same for a workspace of the user's directory and a delegated one. */
+const overviewHref = (workspaceId: string) => `/overview?workspace=${encodeURIComponent(workspaceId)}`;
 import { useFilter } from '../shell/filter-context.tsx';
 
 const useStyles = makeStyles({
@@ -92,7 +95,7 @@ export default function WorkspacesPage() {
           <TableBody>
             {workspaces.map((w) => (
               <TableRow key={w.id} data-workspace-id={w.id}>
-                <TableCell><Text weight="semibold">{w.name}</Text></TableCell>
+                <TableCell><Link href={overviewHref(w.id)} aria-label={`Overview of ${w.name}`}><Text weight="semibold">{w.name}</Text></Link></TableCell>
                 <TableCell>{w.directoryName}</TableCell>
                 <TableCell>{w.subscriptionName}</TableCell>
                 <TableCell>{w.resourceGroup}</TableCell>
