@@ -123,7 +123,7 @@ test('restore refuses a damaged, incomplete or foreign backup and changes nothin
   const damaged = join(tmp, 'damaged');
   cpSync(dir, damaged, { recursive: true });
   const bytes = readFileSync(join(damaged, 'workspaces', workspaceFile));
-  bytes[bytes.length - 100] ^= 0xff;
+  bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
   writeFileSync(join(damaged, 'workspaces', workspaceFile), bytes);
   await refused(damaged, new RegExp(`damaged is not a usable backup: workspaces/${workspaceFile} does not match its checksum in the manifest \\(the file is damaged\\)`));
 
