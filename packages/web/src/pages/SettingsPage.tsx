@@ -1,8 +1,12 @@
 // Settings: resource provider registration of each selected subscription (verify, then
 // register, as Microsoft Sentinel's prerequisites describe), the customer's view of the
 // Lighthouse delegations on its own subscriptions (each MSSP offer with its authorizations;
-// revoke), and a subscription's activity log.
-import { useEffect, useState } from 'react';
+// revoke), the MSSP's view (my customers, activating an eligible role, approving requests:
+// settings/MyCustomersSection.tsx, settings/ApprovalsSection.tsx), and a subscription's
+// activity log. What the user may do at a subscription is read first
+// (GET .../providers/Microsoft.Authorization/permissions), so the page never asks for what the
+// server would refuse: it says what is missing instead.
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   Badge, Button, Card, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, MessageBar,
   MessageBarBody, MessageBarTitle, Select, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow,
@@ -18,6 +22,9 @@ import {
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
 import { useFilter } from '../shell/filter-context.tsx';
 import { useLoad } from './use-load.ts';
+import { ACTIVITY_READ, PROVIDERS_READ, allowsAction, forgetPermissions, permissionsOf, registerAction } from './settings/permissions.ts';
+import { MyCustomersSection } from './settings/MyCustomersSection.tsx';
+import { ApprovalsSection } from './settings/ApprovalsSection.tsx';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXL },
@@ -36,9 +43,11 @@ const POLL_LIMIT = 150;
 export default function SettingsPage() {
   const styles = useStyles();
   const { state, reload } = useFilter();
-  // Bumped by a registration or a revocation, so the activity log shows it.
+  // Bumped by a registration, a revocation or a decided request, so the activity log shows it.
   const [changes, setChanges] = useState(0);
   const changed = () => setChanges((c) => c + 1);
+  // Permissions are read afresh on each visit of the page.
+  useState(() => forgetPermissions());
   return (
     <div className={styles.page}>
       <Title2 as="h1">Settings</Title2>
@@ -48,6 +57,8 @@ export default function SettingsPage() {
           <>
             <ProvidersSection filter={state.filter} onChange={changed} />
             <DelegationsSection filter={state.filter} onChange={changed} />
+            <MyCustomersSection filter={state.filter} onChange={changed} />
+            <ApprovalsSection filter={state.filter} onChange={changed} />
             <ActivitySection filter={state.filter} changes={changes} />
           </>
         )}
@@ -96,7 +107,37 @@ function ProvidersSection({ filter, onChange }: { filter: DirectoryFilter; onCha
 
 const STATE_COLOR: Record<string, 'success' | 'danger' | 'warning' | 'informative'> = { Registered: 'success', NotRegistered: 'danger', Registering: 'warning', Unregistering: 'warning' };
 
+const subscriptionScope = (id: string) => `/subscriptions/${id}`;
+
+/** A subscription's row for one provider: what the user may do there is read first. */
 function ProviderRow({ filter, subscription, namespace, onChange }: { filter: DirectoryFilter; subscription: AvailableSubscription; namespace: string; onChange(): void }) {
+  const styles = useStyles();
+  const [perms, reloadPerms] = useLoad(() => permissionsOf(subscriptionScope(subscription.id)), `permissions/${subscription.id}`);
+  const label = `${namespace} in ${subscription.displayName}`;
+  const where = (
+    <>
+      <TableCell>{subscription.displayName}</TableCell>
+      <TableCell>{directoryName(filter, subscription.directoryId)}{subscription.delegated ? <> <Badge appearance="tint" color="brand">Delegated</Badge></> : null}</TableCell>
+      <TableCell>{namespace}</TableCell>
+    </>
+  );
+  if (perms.status !== 'ready' || !allowsAction(perms.value, PROVIDERS_READ)) {
+    return (
+      <TableRow>
+        {where}
+        <TableCell>
+          {perms.status === 'loading' ? <Spinner size="tiny" label="Checking your access…" />
+            : perms.status === 'failed' ? <ErrorMessage title={`Your access to ${subscription.displayName} could not be read`} error={perms.error} onRetry={reloadPerms} />
+            : <Text aria-label={`${label}: not readable`} className={styles.secondary}>You cannot read providers in this subscription (needs {PROVIDERS_READ}).</Text>}
+        </TableCell>
+        <TableCell />
+      </TableRow>
+    );
+  }
+  return <ProviderState subscription={subscription} namespace={namespace} canRegister={allowsAction(perms.value, registerAction(namespace))} onChange={onChange} where={where} />;
+}
+
+function ProviderState({ subscription, namespace, canRegister, onChange, where }: { subscription: AvailableSubscription; namespace: string; canRegister: boolean; onChange(): void; where: ReactNode }) {
   const styles = useStyles();
   const [loaded, reload] = useLoad(() => getProvider(subscription.id, namespace), `${subscription.id}/${namespace}`);
   const [registering, setRegistering] = useState(false);
@@ -130,9 +171,7 @@ function ProviderRow({ filter, subscription, namespace, onChange }: { filter: Di
   const label = `${namespace} in ${subscription.displayName}`;
   return (
     <TableRow>
-      <TableCell>{subscription.displayName}</TableCell>
-      <TableCell>{directoryName(filter, subscription.directoryId)}{subscription.delegated ? <> <Badge appearance="tint" color="brand">Delegated</Badge></> : null}</TableCell>
-      <TableCell>{namespace}</TableCell>
+      {where}
       <TableCell>
         {loaded.status === 'loading' ? <Spinner size="tiny" label="Checking…" />
           : loaded.status === 'failed' ? <ErrorMessage title={`The state of ${label} could not be read`} error={loaded.error} onRetry={reload} />
@@ -144,6 +183,13 @@ function ProviderRow({ filter, subscription, namespace, onChange }: { filter: Di
             <Button size="small" disabled aria-label={`Register ${label}`} aria-describedby={`why-${subscription.id}-${namespace}`}>Register</Button>
             <Text size={200} id={`why-${subscription.id}-${namespace}`} className={styles.secondary}>
               Only the customer can register it: a delegation does not allow registering providers.
+            </Text>
+          </div>
+        ) : !canRegister ? (
+          <div className={styles.actions}>
+            <Button size="small" disabled aria-label={`Register ${label}`} aria-describedby={`why-${subscription.id}-${namespace}`}>Register</Button>
+            <Text size={200} id={`why-${subscription.id}-${namespace}`} className={styles.secondary}>
+              You cannot register providers in this subscription (needs {registerAction(namespace)}).
             </Text>
           </div>
         ) : (
@@ -284,7 +330,6 @@ function ActivitySection({ filter, changes }: { filter: DirectoryFilter; changes
   const initial = subs.find((s) => filter.subscriptions.includes(s.id.toLowerCase())) ?? subs[0];
   const [chosen, setChosen] = useState<string | undefined>(initial?.id);
   const [attempt, setAttempt] = useState(0);
-  const [loaded, reload] = useLoad(() => chosen === undefined ? Promise.resolve([]) : latestActivity(chosen), `${chosen}/${changes}/${attempt}`);
   return (
     <section className={styles.section} aria-labelledby="activity-heading">
       <div className={styles.header}>
@@ -297,33 +342,49 @@ function ActivitySection({ filter, changes }: { filter: DirectoryFilter; changes
         </Field>
         <Button icon={<ArrowClockwiseRegular />} onClick={() => setAttempt((a) => a + 1)}>Refresh</Button>
       </div>
-      {loaded.status === 'loading' ? <Spinner size="small" label="Loading the activity log…" />
-        : loaded.status === 'failed' ? <ErrorMessage title="The activity log could not be read" error={loaded.error} onRetry={reload} />
-        : loaded.value.length === 0 ? <Text className={styles.secondary}>No events in this subscription.</Text>
-        : (
-          <Table className={styles.table} aria-label="Activity log" size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Time</TableHeaderCell>
-                <TableHeaderCell>Operation</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Caller</TableHeaderCell>
-                <TableHeaderCell>Through</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {loaded.value.map((e) => (
-                <TableRow key={e.id}>
-                  <TableCell>{new Date(e.eventTimestamp).toLocaleString()}</TableCell>
-                  <TableCell>{e.operationName.localizedValue}</TableCell>
-                  <TableCell>{e.status.localizedValue}</TableCell>
-                  <TableCell>{e.caller ?? ''}</TableCell>
-                  <TableCell>{e.properties?.delegatedThrough ? <Badge appearance="tint" color="brand" title={e.properties.delegatedThrough}>Delegated</Badge> : 'Own directory'}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
+      {chosen === undefined ? <Text className={styles.secondary}>No subscription to show.</Text> : <ActivityLog key={chosen} subscriptionId={chosen} version={`${changes}/${attempt}`} />}
     </section>
   );
+}
+
+/** The log of one subscription, read only where the user's permissions allow it. */
+function ActivityLog({ subscriptionId, version }: { subscriptionId: string; version: string }) {
+  const styles = useStyles();
+  const [perms, reloadPerms] = useLoad(() => permissionsOf(subscriptionScope(subscriptionId)), `permissions/${subscriptionId}`);
+  if (perms.status === 'loading') return <Spinner size="small" label="Checking your access…" />;
+  if (perms.status === 'failed') return <ErrorMessage title="Your access to this subscription could not be read" error={perms.error} onRetry={reloadPerms} />;
+  if (!allowsAction(perms.value, ACTIVITY_READ)) return <Text className={styles.secondary}>You cannot read the activity log of this subscription (needs {ACTIVITY_READ}).</Text>;
+  return <ActivityTable subscriptionId={subscriptionId} version={version} />;
+}
+
+function ActivityTable({ subscriptionId, version }: { subscriptionId: string; version: string }) {
+  const styles = useStyles();
+  const [loaded, reload] = useLoad(() => latestActivity(subscriptionId), `${subscriptionId}/${version}`);
+  return loaded.status === 'loading' ? <Spinner size="small" label="Loading the activity log…" />
+    : loaded.status === 'failed' ? <ErrorMessage title="The activity log could not be read" error={loaded.error} onRetry={reload} />
+    : loaded.value.length === 0 ? <Text className={styles.secondary}>No events in this subscription.</Text>
+    : (
+      <Table className={styles.table} aria-label="Activity log" size="small">
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Time</TableHeaderCell>
+            <TableHeaderCell>Operation</TableHeaderCell>
+            <TableHeaderCell>Status</TableHeaderCell>
+            <TableHeaderCell>Caller</TableHeaderCell>
+            <TableHeaderCell>Through</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {loaded.value.map((e) => (
+            <TableRow key={e.id}>
+              <TableCell>{new Date(e.eventTimestamp).toLocaleString()}</TableCell>
+              <TableCell>{e.operationName.localizedValue}</TableCell>
+              <TableCell>{e.status.localizedValue}</TableCell>
+              <TableCell>{e.caller ?? ''}</TableCell>
+              <TableCell>{e.properties?.delegatedThrough ? <Badge appearance="tint" color="brand" title={e.properties.delegatedThrough}>Delegated</Badge> : 'Own directory'}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    );
 }
