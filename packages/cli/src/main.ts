@@ -16,6 +16,7 @@ import { registerParsersCommand } from './parsers-command.ts';
 import { registerRulesCommand } from './rules-command.ts';
 import { registerQueryCommand } from './query-command.ts';
 import { registerBackupCommands } from './backup-command.ts';
+import { registerUsersCommand } from './users-command.ts';
 import { exitCodesForUsage, urlFromEnvironment } from './cli-common.ts';
 
 const program = new Command();
@@ -140,6 +141,7 @@ registerParsersCommand(program);
 registerRulesCommand(program);
 registerQueryCommand(program);
 registerBackupCommands(program);
+registerUsersCommand(program);
 exitCodesForUsage(program);
 urlFromEnvironment(program);
 
