@@ -28,6 +28,7 @@ import { findBuiltinRole } from '../access/builtin-roles.ts';
 import { canonicalId, parseScope, resourceGroupScope, subscriptionScope } from '../arm/resource-id.ts';
 import { presentAssignment, presentDefinition } from '../control/delegations.ts';
 import { ApiError } from '../errors.ts';
+import { workspaceId } from '../control/workspaces.ts';
 import type { RegistrationAssignmentTable } from '../db/schema.ts';
 
 const displayScope = (scope: string) => scope.replace('/resourcegroups/', '/resourceGroups/');
@@ -54,6 +55,11 @@ export function registerMyAccessRoutes(app: FastifyInstance, services: Services)
   const scopes = [
     { prefix: '/subscriptions/:subscriptionId', scopeOf: (r: ArmRequest) => subscriptionScope(r.params.subscriptionId!) },
     { prefix: '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName', scopeOf: (r: ArmRequest) => resourceGroupScope(r.params.subscriptionId!, r.params.resourceGroupName!) },
+    // A workspace, as the Azure portal asks before offering Sentinel's actions (a role may be assigned on the workspace alone).
+    {
+      prefix: '/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName',
+      scopeOf: (r: ArmRequest) => workspaceId(r.params.subscriptionId!, r.params.resourceGroupName!, r.params.workspaceName!),
+    },
   ];
   for (const { prefix, scopeOf } of scopes) {
     armRoute(app, services, {
