@@ -66,6 +66,8 @@ export interface TrafficGenerator {
   /** Events sent so far per customer (by directory handle), and the attacks made. */
   sent: Map<string, SentCounts>;
   attacks: { directory: string; name: string; expect: string; at: Date }[];
+  /** Makes the attack of ATTACKS at `index` on one customer now (tests, or a demo on demand). */
+  attack(directory: string, index: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -274,6 +276,11 @@ export function startTraffic(server: RunningServer, targets: DemoTarget[], optio
   return {
     sent,
     attacks,
+    attack: (directory, index) => {
+      const t = targets.find((x) => x.directory === directory);
+      if (t === undefined) return Promise.reject(new Error(`no demo customer '${directory}'`));
+      return track(attack(t, index));
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
