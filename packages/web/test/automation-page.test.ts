@@ -199,6 +199,18 @@ describe('the Automation page', () => {
     assert.equal(checked.errors.length, 1, JSON.stringify(checked.errors));
   });
 
+  test('the tier-1 analyst (Responder, whose role holds automationRules/*) may change the rules through the delegation', async () => {
+    const checked = await open();
+    const { page } = checked;
+    await signInAtHome(page, server.url, ana, 'Contoso SOC');
+    await page.goto(`${server.url}/automation?workspace=${encodeURIComponent(FABRIKAM_WS)}`);
+    await expectRules(page, [LABEL.replace('Label everything', 'Label everything (admin)')]);
+    await page.getByRole('button', { name: 'Create rule' }).and(page.locator(':not([disabled])')).waitFor();
+    assert.equal(await page.getByRole('switch', { name: 'Label everything (admin) enabled' }).isDisabled(), false);
+    assert.equal(await page.getByText('You can read these automation rules, not change them').count(), 0);
+    assert.deepEqual(checked.errors, []);
+  });
+
   test("another customer's admin never sees Fabrikam's rules", async () => {
     const checked = await open();
     const { page } = checked;

@@ -15,6 +15,7 @@ import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { useLoad } from '../use-load.ts';
 import { formatTime } from '../watchlists/WorkspaceChooser.tsx';
 import { RuleEditor } from './RuleEditor.tsx';
+import { usePermissions } from '../watchlists/permissions.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
@@ -37,6 +38,9 @@ export function WorkspaceAutomation({ workspace }: { workspace: SentinelWorkspac
   const [deleting, setDeleting] = useState<AutomationRule>();
   const [failure, setFailure] = useState<{ what: string; error: unknown }>();
   const [busy, setBusy] = useState<string>();
+  const permissions = usePermissions(workspace);
+  const canWrite = !permissions.loading && permissions.allows('Microsoft.SecurityInsights/automationRules/write');
+  const canDelete = !permissions.loading && permissions.allows('Microsoft.SecurityInsights/automationRules/delete');
 
   const toggle = async (rule: AutomationRule, enabled: boolean) => {
     setBusy(rule.name);
@@ -73,9 +77,19 @@ export function WorkspaceAutomation({ workspace }: { workspace: SentinelWorkspac
       <div className={styles.toolbar}>
         <Text>Automation rules act on {workspace.name}'s incidents without a person, one after the other in their order.</Text>
         <span className={styles.spacer} />
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => setEditing('new')}>Create rule</Button>
+        <Button appearance="primary" icon={<AddRegular />} disabled={!canWrite} onClick={() => setEditing('new')}>Create rule</Button>
         <Button icon={<ArrowClockwiseRegular />} onClick={() => { setFailure(undefined); reload(); }} disabled={rules.status === 'loading'}>Refresh</Button>
       </div>
+      {!permissions.loading && (!permissions.allows('Microsoft.SecurityInsights/automationRules/write') || !permissions.allows('Microsoft.SecurityInsights/automationRules/delete')) ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>You can read these automation rules, not change them</MessageBarTitle>
+            Your roles in {workspace.directoryName}{workspace.delegated ? ' (through the delegation to your directory)' : ''} allow reading
+            the automation rules of {workspace.name}, but not creating, changing or deleting them (Microsoft.SecurityInsights/automationRules/write
+            and delete). Microsoft Sentinel Responder or Contributor may.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {failure !== undefined ? (
         isConflict(failure.error) ? (
           <MessageBar intent="warning" layout="multiline" role="alert">
@@ -125,7 +139,7 @@ export function WorkspaceAutomation({ workspace }: { workspace: SentinelWorkspac
                     </TableCell>
                     <TableCell><ul className={styles.list}>{[...p.actions].sort((a, b) => a.order - b.order).map((a, i) => <li key={i}>{actionText(a)}</li>)}</ul></TableCell>
                     <TableCell>
-                      <Switch checked={t.isEnabled} disabled={busy === rule.name} aria-label={`${p.displayName} enabled`}
+                      <Switch checked={t.isEnabled} disabled={busy === rule.name || !canWrite} aria-label={`${p.displayName} enabled`}
                         label={t.isEnabled ? 'On' : 'Off'} onChange={(_e, d) => { void toggle(rule, d.checked); }} />
                     </TableCell>
                     <TableCell>
@@ -134,8 +148,8 @@ export function WorkspaceAutomation({ workspace }: { workspace: SentinelWorkspac
                     </TableCell>
                     <TableCell>
                       <div className={styles.actions}>
-                        <Button size="small" icon={<EditRegular />} aria-label={`Edit ${p.displayName}`} onClick={() => setEditing(rule)}>Edit</Button>
-                        <Button size="small" icon={<DeleteRegular />} aria-label={`Delete ${p.displayName}`} onClick={() => setDeleting(rule)}>Delete</Button>
+                        <Button size="small" icon={<EditRegular />} disabled={!canWrite} aria-label={`Edit ${p.displayName}`} onClick={() => setEditing(rule)}>Edit</Button>
+                        <Button size="small" icon={<DeleteRegular />} disabled={!canDelete} aria-label={`Delete ${p.displayName}`} onClick={() => setDeleting(rule)}>Delete</Button>
                       </div>
                     </TableCell>
                   </TableRow>

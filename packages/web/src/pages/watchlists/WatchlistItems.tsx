@@ -35,12 +35,15 @@ type Pages = { status: 'loading' } | { status: 'failed'; error: unknown } | { st
 interface Props {
   workspace: SentinelWorkspace;
   watchlist: Watchlist;
+  /** The caller's roles allow adding and editing items / deleting them. */
+  canWrite: boolean;
+  canDelete: boolean;
   onClose(): void;
   /** Items were added or deleted: the list's count is read again. */
   onChanged(): void;
 }
 
-export function WatchlistItems({ workspace, watchlist, onClose, onChanged }: Props) {
+export function WatchlistItems({ workspace, watchlist, canWrite, canDelete, onClose, onChanged }: Props) {
   const styles = useStyles();
   const alias = watchlist.name;
   const key = watchlist.properties.itemsSearchKey;
@@ -96,7 +99,7 @@ export function WatchlistItems({ workspace, watchlist, onClose, onChanged }: Pro
       <div className={styles.header}>
         <Title3 as="h2" id="watchlist-items-title">Items of {watchlist.properties.displayName}</Title3>
         <span className={styles.spacer} />
-        <Button appearance="primary" icon={<AddRegular />} disabled={pages.status !== 'ready'} onClick={() => setEditing('new')}>Add item</Button>
+        <Button appearance="primary" icon={<AddRegular />} disabled={pages.status !== 'ready' || !canWrite} onClick={() => setEditing('new')}>Add item</Button>
         <Button icon={<DismissRegular />} onClick={onClose}>Close</Button>
       </div>
       {watchlist.properties.description ? <Text>{watchlist.properties.description}</Text> : null}
@@ -126,8 +129,8 @@ export function WatchlistItems({ workspace, watchlist, onClose, onChanged }: Pro
                       <TableCell>{formatTime(item.properties.updated)}</TableCell>
                       <TableCell>
                         <div className={styles.actions}>
-                          <Button size="small" icon={<EditRegular />} aria-label={`Edit ${label}`} onClick={() => setEditing(item)}>Edit</Button>
-                          <Button size="small" icon={<DeleteRegular />} aria-label={`Delete item ${label}`} onClick={() => setDeleting(item)}>Delete</Button>
+                          <Button size="small" icon={<EditRegular />} disabled={!canWrite} aria-label={`Edit ${label}`} onClick={() => setEditing(item)}>Edit</Button>
+                          <Button size="small" icon={<DeleteRegular />} disabled={!canDelete} aria-label={`Delete item ${label}`} onClick={() => setDeleting(item)}>Delete</Button>
                         </div>
                       </TableCell>
                     </TableRow>

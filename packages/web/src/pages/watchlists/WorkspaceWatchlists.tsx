@@ -13,6 +13,7 @@ import { useLoad } from '../use-load.ts';
 import { formatTime } from './WorkspaceChooser.tsx';
 import { CreateWatchlistDialog } from './CreateWatchlistDialog.tsx';
 import { WatchlistItems } from './WatchlistItems.tsx';
+import { usePermissions } from './permissions.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
@@ -45,6 +46,9 @@ export function WorkspaceWatchlists({ workspace }: { workspace: SentinelWorkspac
   const [busy, setBusy] = useState(false);
   const [shown, setShown] = useState<string | undefined>(watchlistOfUrl);
   const [counted, setCounted] = useState(0);
+  const permissions = usePermissions(workspace);
+  const canCreate = permissions.allows('Microsoft.SecurityInsights/watchlists/write');
+  const canDelete = permissions.allows('Microsoft.SecurityInsights/watchlists/delete');
 
   const show = (alias: string | undefined) => { setShown(alias); setWatchlistInUrl(alias); };
 
@@ -73,9 +77,19 @@ export function WorkspaceWatchlists({ workspace }: { workspace: SentinelWorkspac
           <code className={styles.code}>_GetWatchlist('alias')</code>: one row per item, with <code className={styles.code}>SearchKey</code> and each column.
         </Text>
         <span className={styles.spacer} />
-        <Button appearance="primary" icon={<AddRegular />} onClick={() => setCreateOpen(true)}>New watchlist</Button>
+        <Button appearance="primary" icon={<AddRegular />} disabled={permissions.loading || !canCreate} onClick={() => setCreateOpen(true)}>New watchlist</Button>
         <Button icon={<ArrowClockwiseRegular />} onClick={() => { reload(); setCounted((c) => c + 1); }} disabled={watchlists.status === 'loading'}>Refresh</Button>
       </div>
+      {!permissions.loading && (!canCreate || !canDelete) ? (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>You can read these watchlists, not change them</MessageBarTitle>
+            Your roles in {workspace.directoryName}{workspace.delegated ? ' (through the delegation to your directory)' : ''} allow reading
+            the watchlists of {workspace.name} and querying them, but not creating or deleting them
+            (Microsoft.SecurityInsights/watchlists/write and delete). Microsoft Sentinel Contributor may.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {deleteError !== undefined ? <ErrorMessage title="The watchlist could not be deleted" error={deleteError} /> : null}
       {watchlists.status === 'loading' ? <Spinner label="Loading watchlists…" />
         : watchlists.status === 'failed' ? <ErrorMessage title="The watchlists could not be listed" error={watchlists.error} onRetry={reload} />
@@ -106,7 +120,7 @@ export function WorkspaceWatchlists({ workspace }: { workspace: SentinelWorkspac
                   <TableCell>
                     <div className={styles.actions}>
                       <Button size="small" icon={<TextBulletListRegular />} aria-label={`Items of ${w.properties.displayName}`} onClick={() => show(w.name)}>Items</Button>
-                      <Button size="small" icon={<DeleteRegular />} aria-label={`Delete ${w.properties.displayName}`} onClick={() => setDeleting(w)}>Delete</Button>
+                      <Button size="small" icon={<DeleteRegular />} disabled={permissions.loading || !canDelete} aria-label={`Delete ${w.properties.displayName}`} onClick={() => setDeleting(w)}>Delete</Button>
                     </div>
                   </TableCell>
                 </TableRow>
@@ -115,7 +129,9 @@ export function WorkspaceWatchlists({ workspace }: { workspace: SentinelWorkspac
           </Table>
         )}
       {current !== undefined ? (
-        <WatchlistItems key={current.id} workspace={workspace} watchlist={current} onClose={() => show(undefined)} onChanged={() => setCounted((c) => c + 1)} />
+        <WatchlistItems key={current.id} workspace={workspace} watchlist={current}
+          canWrite={!permissions.loading && permissions.allows('Microsoft.SecurityInsights/watchlists/watchlistItems/write')}
+          canDelete={!permissions.loading && permissions.allows('Microsoft.SecurityInsights/watchlists/watchlistItems/delete')} onClose={() => show(undefined)} onChanged={() => setCounted((c) => c + 1)} />
       ) : shown !== undefined && watchlists.status === 'ready' ? (
         <MessageBar intent="warning">
           <MessageBarBody><MessageBarTitle>No watchlist '{shown}'</MessageBarTitle>{workspace.name} has no watchlist with that alias (it may have been deleted).</MessageBarBody>
