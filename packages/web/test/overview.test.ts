@@ -195,6 +195,11 @@ describe('the Overview page', () => {
     await expectFigure(page, 'Events, last 7 days', week.events, week.previousEvents);
     await expectFigure(page, 'Alerts, last 7 days', week.alerts, week.previousAlerts);
     await checkPage(page, '71-overview-week');
+    await page.getByRole('combobox', { name: 'Time range' }).selectOption('30d');
+    await page.waitForURL(`${server.url}/overview?range=30d`);
+    const month = expected(['fabrikam', 'northwind'], 720);
+    await expectFigure(page, 'Events, last 30 days', month.events, month.previousEvents);
+    assert.equal((await rowsOf(page, 'Incidents created, last 30 days, by status and severity', 6)).length, 3);
 
     // Fabrikam's workspace, opened from the Workspaces list by keyboard.
     await page.getByRole('navigation', { name: 'Microsoft Sentinel' }).getByRole('link', { name: 'Workspaces' }).click();

@@ -111,12 +111,12 @@ export default function OverviewPage() {
           </MessageBarBody>
         </MessageBar>
       ) : null}
-      {scope !== undefined ? <OverviewBody key={`${scope.key} ${range.key}`} scope={scope} range={range} /> : null}
+      {scope !== undefined ? <OverviewBody key={scope.key} scope={scope} range={range} /> : null}
     </div>
   );
 }
 
-/** The panels of one scope and time range (mounted afresh when either changes); each loads on its own. */
+/** The panels of one scope (mounted afresh when it changes); each loads on its own, those of the time range again when it changes. */
 function OverviewBody({ scope, range }: { scope: Scope; range: TimeRange }) {
   const styles = useStyles();
   const [activity, retryActivity] = useActivity(scope, range);

@@ -11,9 +11,9 @@ import {
 import { SEVERITIES, STATUSES } from '../../api/incidents.ts';
 import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { Link } from '../../routing.tsx';
-import { useLoad, type Loaded } from '../use-load.ts';
+import type { Loaded } from '../use-load.ts';
 import { SeverityBadge, StatusBadge, formatTime } from '../incident-badges.tsx';
-import { Figure, Panel, changeText, formatBytes, formatNumber, usePanelStyles } from './parts.tsx';
+import { Figure, Panel, changeText, formatBytes, formatNumber, useFreshLoad, usePanelStyles } from './parts.tsx';
 import { TrendChart } from './TrendChart.tsx';
 
 export interface Scope {
@@ -34,7 +34,7 @@ const directoryOf = (scope: Scope, customerId: string) =>
 
 /** Events, alerts and data sources come from one query: loaded once for both panels. */
 export function useActivity(scope: Scope, range: TimeRange) {
-  return useLoad(() => loadActivity(scope.workspaces, range), `${scope.key} ${range.key}`);
+  return useFreshLoad(() => loadActivity(scope.workspaces, range), `${scope.key} ${range.key}`);
 }
 
 export function EventsPanel({ activity, retry, range }: { activity: Loaded<Activity>; retry: () => void; range: TimeRange }) {
@@ -125,7 +125,7 @@ function Sources({ activity, range, scope }: { activity: Activity; range: TimeRa
 
 export function IncidentCountsPanel({ scope, range }: { scope: Scope; range: TimeRange }) {
   const styles = usePanelStyles();
-  const [counts, retry] = useLoad(() => loadIncidentCounts(scope.workspaces, range), `${scope.key} ${range.key}`);
+  const [counts, retry] = useFreshLoad(() => loadIncidentCounts(scope.workspaces, range), `${scope.key} ${range.key}`);
   const period = range.label.toLowerCase();
   return (
     <Panel id="overview-incident-counts" title="Incidents by status and severity" state={counts} retry={retry}
@@ -165,7 +165,7 @@ export function IncidentCountsPanel({ scope, range }: { scope: Scope; range: Tim
 
 export function RecentIncidentsPanel({ scope }: { scope: Scope }) {
   const styles = usePanelStyles();
-  const [recent, retry] = useLoad(() => loadRecentIncidents(scope.single), scope.key);
+  const [recent, retry] = useFreshLoad(() => loadRecentIncidents(scope.single), scope.key);
   return (
     <Panel id="overview-recent" title="Recent incidents" state={recent} retry={retry}
       failure="The recent incidents could not be listed" loading="Loading recent incidents…">
@@ -210,7 +210,7 @@ const KIND_TEXT: Record<Anomaly['kind'], { badge: 'danger' | 'warning' | 'inform
 
 export function AnomaliesPanel({ scope }: { scope: Scope }) {
   const styles = usePanelStyles();
-  const [anomalies, retry] = useLoad(() => loadAnomalies(scope.workspaces), scope.key);
+  const [anomalies, retry] = useFreshLoad(() => loadAnomalies(scope.workspaces), scope.key);
   const { regularHours, minimumHours, deviations, baselineHours } = ANOMALY_RULES;
   return (
     <Panel id="overview-anomalies" title="Anomalies in data arrival" state={anomalies} retry={retry}

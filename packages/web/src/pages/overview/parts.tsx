@@ -1,9 +1,29 @@
 // Pieces the Overview's panels share: a titled panel that loads on its own (spinner, the API's
 // error with Try again), numbers, sizes and changes against the previous period.
-import type { ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Spinner, Text, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import type { Loaded } from '../use-load.ts';
+
+/**
+ * Loads once per key and on retry; unlike useLoad, a new key shows the spinner at once (figures
+ * of the previous time range must not stand as this one's while it loads).
+ */
+export function useFreshLoad<T>(load: () => Promise<T>, key: string): [Loaded<T>, () => void] {
+  const [state, setState] = useState<{ key: string; loaded: Loaded<T> }>({ key, loaded: { status: 'loading' } });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState({ key, loaded: { status: 'loading' } });
+    load().then(
+      (value) => { if (live) setState({ key, loaded: { status: 'ready', value } }); },
+      (error: unknown) => { if (live) setState({ key, loaded: { status: 'failed', error } }); },
+    );
+    return () => { live = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, attempt]);
+  return [state.key === key ? state.loaded : { status: 'loading' }, useCallback(() => setAttempt((a) => a + 1), [])];
+}
 
 export const usePanelStyles = makeStyles({
   panel: {
