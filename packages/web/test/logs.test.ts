@@ -127,10 +127,31 @@ async function openLogs(page: Page, workspace: string): Promise<void> {
 }
 
 describe('Logs', () => {
-  test('Ana queries both customers, reads typed columns, charts, time ranges, errors, IntelliSense, history and CSV', async () => {
+  test('Ana queries both customers, reads typed columns, charts, time ranges, errors, IntelliSense, history and CSV', async (t) => {
     const checked = await open();
     const { page } = checked;
+    // The JavaScript each step loads (the workers' scripts too), as run and as sent.
+    const js: Promise<{ name: string; raw: number; sent: number }>[] = [];
+    checked.context.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.endsWith('.js')) js.push(Promise.all([response.request().sizes(), response.body()]).then(([sizes, body]) => ({ name: path.split('/').pop()!, raw: body.length, sent: sizes.responseBodySize })));
+    });
+    const loaded = async (what: string) => {
+      const files = await Promise.all(js.splice(0));
+      const kb = (n: number) => (n / 1024).toFixed(0);
+      const groups = new Map<string, { raw: number; sent: number }>();
+      for (const f of files) {
+        const group = /^(LogsPage|monaco-kql|kustoMode|kusto\.worker|editor\.worker|ResultsChart)-/.exec(f.name)?.[1] ?? 'shared';
+        const g = groups.get(group) ?? { raw: 0, sent: 0 };
+        groups.set(group, { raw: g.raw + f.raw, sent: g.sent + Math.max(0, f.sent) });
+      }
+      t.diagnostic(`${what}: ${kb(files.reduce((n, f) => n + f.raw, 0))} KB of JavaScript, ${kb(files.reduce((n, f) => n + Math.max(0, f.sent), 0))} KB sent; ${[...groups].map(([g, v]) => `${g} ${kb(v.raw)} KB (${kb(v.sent)} KB sent)`).join(', ')}`);
+      return files.map((f) => f.name);
+    };
     await signInAtHome(page, server.url, ana, 'Contoso SOC');
+    await page.getByRole('table', { name: 'Microsoft Sentinel workspaces' }).waitFor();
+    const firstPage = await loaded('sign-in and Workspaces');
+    assert.deepEqual(firstPage.filter((n) => /monaco|kusto|worker|LogsPage|ResultsChart/i.test(n)), [], 'the first page loads no editor');
     await page.getByRole('link', { name: 'Logs' }).click();
     await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
     await page.getByLabel('Workspace').waitFor();
@@ -143,6 +164,8 @@ describe('Logs', () => {
     await setQuery(page, BOTH);
     await runByKeyboard(page);
     assert.equal(await rowCount(page), 4);
+    const logsPage = await loaded('the Logs page with its editor, workers and a first query');
+    assert.ok(logsPage.some((n) => n.startsWith('kusto.worker-')), logsPage.join());
     const { headers, rows } = await grid(page);
     assert.deepEqual(headers, ['TimeGenerated datetime (UTC)', 'Computer string', 'EventID int', 'Bytes long', 'Score real', 'Success bool', 'Props dynamic', 'Session guid']);
     assert.deepEqual(rows.map((r) => r[1]), ['fab-web-01', 'nw-app-01', 'nw-app-02', 'fab-db-02']);
@@ -188,6 +211,23 @@ describe('Logs', () => {
     await runByKeyboard(page);
     assert.deepEqual((await grid(page)).rows.map((r) => r[1]), ['fab-old-03']);
     await page.getByLabel('Time range (UTC)').selectOption('P1D');
+    // A query that filters TimeGenerated itself sets its own range ("Set in query").
+    await page.getByLabel('Time range (UTC)').selectOption('PT1H');
+    await setQuery(page, `${BOTH.replace('| project', '| where TimeGenerated > ago(5d) | project')}`);
+    await runByKeyboard(page);
+    assert.equal(await rowCount(page), 5);
+    assert.match(await page.locator('[data-run] [role="status"]').innerText(), /Set in query/);
+    await page.getByLabel('Time range (UTC)').selectOption('P1D');
+
+    // A long query shows its progress and can be cancelled; the next one runs.
+    await setQuery(page, 'range x from 1 to 20000000000 step 1 | summarize count()');
+    await editorInput(page).focus();
+    await page.keyboard.press('Shift+Enter');
+    await page.getByText(/Running the query… \d+ s/).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The query was cancelled' }).waitFor();
+    await run(page, `${TABLE} | count`);
+    assert.deepEqual((await grid(page)).rows, [['2']], "Fabrikam's rows of the last 24 hours");
 
     // render timechart and barchart draw charts.
     await run(page, `${TABLE} | summarize Events = count() by bin(TimeGenerated, 1h) | render timechart`);
@@ -195,6 +235,7 @@ describe('Logs', () => {
     assert.match(String(await timechart.locator('svg[aria-label]').first().getAttribute('aria-label')), /Line chart with 1 lines\. The X axis displays TimeGenerated\. The Y axis displays Events/);
     assert.equal(await timechart.getByLabel('Events, line 1 of 1 with 2 data points.').count(), 1, 'a line through two hours of Fabrikam events');
     await run(page, `union ${TABLE}, workspace("ws-northwind").${TABLE} | summarize Events = count() by Computer | render barchart`);
+    await loaded('the first chart');
     const barchart = page.locator('figure[data-visualization="barchart"]');
     await barchart.locator('svg').first().waitFor();
     const bars = await barchart.locator('rect[aria-label]').evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label')));
