@@ -7,7 +7,8 @@
 // tests it with current data (the per-window counts are the server's); creates it by keyboard;
 // exports rules and imports them into Northwind (each rule's result, a refused one with its
 // reason); an edit made stale by another change is refused (412) and said so; disables and
-// deletes. Ana (Responder) reads rules, and creating one is refused with the server's message.
+// deletes. Ana (Responder) reads and tests rules; what would be refused (create, import, change,
+// delete) is not offered, by her permissions at the workspace (Microsoft.Authorization/permissions).
 // Fabrikam's admin sees Fabrikam's rules only, never Northwind's.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -307,29 +308,41 @@ describe('the Analytics page', () => {
     assert.deepEqual(unexpectedErrors(checked, [400, 412]), []);
   });
 
-  test('a Responder reads the rules; creating one is refused with the server\'s message and nothing entered is lost', async () => {
+  test('a Responder reads and tests the rules; nothing the server would refuse her is offered', async () => {
     const checked = await open();
     const { page } = checked;
     await signInAtHome(page, server.url, ana, 'Contoso SOC');
     await openAnalytics(page, /^ws-fabrikam \(Fabrikam, delegated\)$/);
     await ruleRow(page, 'Failed logons on a host').getByText('Succeeded · 1 row').waitFor();
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('menuitem', { name: 'NRT query rule' }).click();
+    const note = page.getByText('You can read these rules, not change them');
+    await note.waitFor();
+    assert.match(await note.locator('..').innerText(), /through the delegation from Fabrikam.*Microsoft\.SecurityInsights\/alertRules\/write/s);
+    assert.equal(await page.getByRole('button', { name: 'Create' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Import' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Actions for Failed logons on a host' }).click();
+    assert.equal(await page.getByRole('menuitem', { name: 'Disable' }).getAttribute('aria-disabled'), 'true');
+    assert.equal(await page.getByRole('menuitem', { name: 'Delete' }).getAttribute('aria-disabled'), 'true');
+    await checkPage(page, '89-analytics-responder');
+    await page.getByRole('menuitem', { name: 'View' }).click();
+
+    // The rule opens for reading and testing; there is nothing to save.
     const w = wizard(page);
-    await w.getByRole('heading', { name: 'Create NRT analytics rule' }).waitFor();
-    await w.getByRole('textbox', { name: /^Name/ }).fill('Account created');
+    await w.getByRole('heading', { name: 'View analytics rule: Failed logons on a host' }).waitFor();
     await w.getByRole('tab', { name: 'Set rule logic' }).click();
-    await w.getByLabel('Rule query').fill('SecurityEvent | where EventID == 4720');
+    const simulation = w.getByRole('region', { name: 'Test with current data' });
+    await simulation.getByRole('button', { name: 'Test with current data' }).click();
+    const summary = await simulation.getByRole('status').innerText();
+    assert.match(summary, /^[1-9]\d* alerts? in [1-9]\d* of 288 windows over the last 1 day\.$/);
     await w.getByRole('tab', { name: 'Review + create' }).click();
-    await w.getByRole('button', { name: 'Create' }).click();
-    const refusal = w.getByRole('alert').filter({ hasText: 'The rule could not be created' });
-    await refusal.waitFor();
-    assert.match(await refusal.innerText(), /Microsoft\.SecurityInsights\/alertRules\/write/);
-    assert.match(await refusal.innerText(), /AuthorizationFailed/);
-    await checkPage(page, '89-analytics-responder-refused');
-    await w.getByRole('tab', { name: 'General' }).click();
-    assert.equal(await w.getByRole('textbox', { name: /^Name/ }).inputValue(), 'Account created');
-    assert.deepEqual(unexpectedErrors(checked, [403]), []);
+    await w.getByText('Your roles do not allow saving analytics rules in this workspace').waitFor();
+    assert.equal(await w.getByRole('button', { name: /^(Save|Create)$/ }).count(), 0);
+    await checkPage(page, '89-analytics-responder-view');
+    await w.getByRole('button', { name: 'Close' }).click();
+
+    // The gallery: its Create rule buttons are disabled too.
+    await page.getByRole('tab', { name: 'Rule templates' }).click();
+    assert.equal(await page.getByRole('button', { name: 'Create rule from Brute force against a Windows account' }).isDisabled(), true);
+    assert.deepEqual(unexpectedErrors(checked), []);
   });
 
   test("a customer's admin sees the customer's rules only", async () => {

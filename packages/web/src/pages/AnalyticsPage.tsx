@@ -14,6 +14,7 @@ import { RulesTab } from './analytics/RulesTab.tsx';
 import { TemplatesTab } from './analytics/TemplatesTab.tsx';
 import { RuleWizard } from './analytics/RuleWizard.tsx';
 import type { RuleDraft } from './analytics/rule-draft.ts';
+import { useRulePermissions } from './analytics/permissions.ts';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -103,6 +104,7 @@ export default function AnalyticsPage() {
 function WorkspaceAnalytics({ workspace, tab, onTab }: { workspace: SentinelWorkspace; tab: TabName; onTab(t: TabName): void }) {
   const styles = useStyles();
   const [wizard, setWizard] = useState<{ draft: RuleDraft; from: TabName }>();
+  const permissions = useRulePermissions(workspace);
   /** Bumped when a rule is saved, so the list reads the rules again. */
   const [saved, setSaved] = useState(0);
   const context = (
@@ -111,12 +113,24 @@ function WorkspaceAnalytics({ workspace, tab, onTab }: { workspace: SentinelWork
       {workspace.delegated ? <Badge appearance="tint" color="brand">Delegated</Badge> : <Badge appearance="outline" color="informative">Own directory</Badge>}
     </div>
   );
+  const readOnly = !permissions.loading && !permissions.write ? (
+    <MessageBar intent="info" layout="multiline">
+      <MessageBarBody>
+        <MessageBarTitle>You can read these rules, not change them</MessageBarTitle>
+        Your roles on {workspace.name}{workspace.delegated ? ` (through the delegation from ${workspace.directoryName})` : ''} do not include
+        Microsoft.SecurityInsights/alertRules/write: you can see the rules, their health and the templates{permissions.test ? ', and test a rule with current data' : ''},
+        but not create, import, edit, enable, disable or delete rules. Microsoft Sentinel Contributor allows it.
+      </MessageBarBody>
+    </MessageBar>
+  ) : null;
   if (wizard !== undefined) {
     return (
       <>
         {context}
+        {readOnly}
         <RuleWizard
           workspace={workspace}
+          permissions={permissions}
           initial={wizard.draft}
           onClose={(didSave) => {
             if (didSave) { setSaved((n) => n + 1); onTab('rules'); } else onTab(wizard.from);
@@ -129,14 +143,15 @@ function WorkspaceAnalytics({ workspace, tab, onTab }: { workspace: SentinelWork
   return (
     <>
       {context}
+      {readOnly}
       <TabList selectedValue={tab} onTabSelect={(_e, d) => onTab(d.value as TabName)} aria-label="Analytics views">
         <Tab value="rules">Active rules</Tab>
         <Tab value="templates">Rule templates</Tab>
       </TabList>
       <div role="tabpanel" aria-label={tab === 'rules' ? 'Active rules' : 'Rule templates'}>
         {tab === 'rules'
-          ? <RulesTab key={saved} workspace={workspace} onOpen={(draft) => setWizard({ draft, from: 'rules' })} />
-          : <TemplatesTab workspace={workspace} onCreate={(draft) => setWizard({ draft, from: 'templates' })} />}
+          ? <RulesTab key={saved} workspace={workspace} permissions={permissions} onOpen={(draft) => setWizard({ draft, from: 'rules' })} />
+          : <TemplatesTab workspace={workspace} permissions={permissions} onCreate={(draft) => setWizard({ draft, from: 'templates' })} />}
       </div>
     </>
   );

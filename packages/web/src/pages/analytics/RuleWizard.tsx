@@ -18,6 +18,7 @@ import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { tacticLabel } from './badges.tsx';
 import { describeDuration, draftFromRule, isoOf, propertiesOf, stepOf, type Duration, type RuleDraft, type Step } from './rule-draft.ts';
 import { TestPanel } from './TestPanel.tsx';
+import type { RulePermissions } from './permissions.ts';
 
 const useStyles = makeStyles({
   wizard: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -42,7 +43,7 @@ const STEPS: { value: Step; label: string }[] = [
   { value: 'review', label: 'Review + create' },
 ];
 
-export function RuleWizard({ workspace, initial, onClose }: { workspace: SentinelWorkspace; initial: RuleDraft; onClose(saved: boolean): void }) {
+export function RuleWizard({ workspace, permissions, initial, onClose }: { workspace: SentinelWorkspace; permissions: RulePermissions; initial: RuleDraft; onClose(saved: boolean): void }) {
   const styles = useStyles();
   const [draft, setDraft] = useState(initial);
   const [step, setStep] = useState<Step>('general');
@@ -50,6 +51,7 @@ export function RuleWizard({ workspace, initial, onClose }: { workspace: Sentine
   const [refusal, setRefusal] = useState<unknown>();
   const [reloading, setReloading] = useState(false);
   const editing = initial.etag !== undefined;
+  const canSave = !permissions.loading && permissions.write;
   const errors = fieldErrors(refusal);
   const set = (change: Partial<RuleDraft>) => setDraft((d) => ({ ...d, ...change }));
   const err = (target: string) => errors.get(`properties.${target}`);
@@ -86,7 +88,7 @@ export function RuleWizard({ workspace, initial, onClose }: { workspace: Sentine
   };
 
   const index = STEPS.findIndex((s) => s.value === step);
-  const title = editing ? `Edit analytics rule: ${initial.displayName}` : `Create ${draft.kind === 'NRT' ? 'NRT' : 'scheduled'} analytics rule`;
+  const title = editing ? `${canSave ? 'Edit' : 'View'} analytics rule: ${initial.displayName}` : `Create ${draft.kind === 'NRT' ? 'NRT' : 'scheduled'} analytics rule`;
   return (
     <section className={styles.wizard} aria-label="Analytics rule wizard">
       <Title3 as="h2">{title}</Title3>
@@ -121,18 +123,18 @@ export function RuleWizard({ workspace, initial, onClose }: { workspace: Sentine
       </TabList>
       <div role="tabpanel" aria-label={STEPS[index]!.label} className={styles.section}>
         {step === 'general' ? <GeneralStep draft={draft} set={set} err={err} />
-          : step === 'logic' ? <LogicStep draft={draft} set={set} err={err} workspace={workspace} />
+          : step === 'logic' ? <LogicStep draft={draft} set={set} err={err} workspace={workspace} canTest={permissions.loading || permissions.test} />
           : step === 'incident' ? <IncidentStep draft={draft} set={set} err={err} />
-          : <ReviewStep draft={draft} />}
+          : <ReviewStep draft={draft} canSave={canSave} />}
       </div>
       <Divider />
       <div className={styles.buttons}>
         {index > 0 ? <Button onClick={() => setStep(STEPS[index - 1]!.value)}>Previous</Button> : null}
         {index < STEPS.length - 1 ? <Button appearance="primary" onClick={() => setStep(STEPS[index + 1]!.value)}>Next: {STEPS[index + 1]!.label}</Button> : null}
-        {step === 'review' ? (
+        {step === 'review' && canSave ? (
           <Button appearance="primary" disabled={saving} onClick={() => { void save(); }}>{saving ? 'Saving…' : editing ? 'Save' : 'Create'}</Button>
         ) : null}
-        <Button onClick={() => onClose(false)}>Cancel</Button>
+        <Button onClick={() => onClose(false)}>{canSave ? 'Cancel' : 'Close'}</Button>
       </div>
     </section>
   );
@@ -209,7 +211,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function LogicStep({ draft, set, err, workspace }: StepProps & { workspace: SentinelWorkspace }) {
+function LogicStep({ draft, set, err, workspace, canTest }: StepProps & { workspace: SentinelWorkspace; canTest: boolean }) {
   const styles = useStyles();
   const updateMapping = (i: number, change: Partial<RuleDraft['entityMappings'][number]>) =>
     set({ entityMappings: draft.entityMappings.map((m, j) => (j === i ? { ...m, ...change } : m)) });
@@ -328,7 +330,7 @@ function LogicStep({ draft, set, err, workspace }: StepProps & { workspace: Sent
         ) : null}
       </Section>
 
-      <TestPanel workspace={workspace} draft={draft} />
+      <TestPanel workspace={workspace} draft={draft} allowed={canTest} />
     </>
   );
 }
@@ -387,7 +389,7 @@ function IncidentStep({ draft, set, err }: StepProps) {
   );
 }
 
-function ReviewStep({ draft }: { draft: RuleDraft }) {
+function ReviewStep({ draft, canSave }: { draft: RuleDraft; canSave: boolean }) {
   const styles = useStyles();
   const p = propertiesOf(draft);
   const rows: [string, string][] = [
@@ -413,7 +415,11 @@ function ReviewStep({ draft }: { draft: RuleDraft }) {
   ];
   return (
     <>
-      <Text>Check the rule, then create it. The server checks every setting and compiles the query; any problem is shown at its field.</Text>
+      <Text>
+        {canSave
+          ? 'Check the rule, then save it. The server checks every setting and compiles the query; any problem is shown at its field.'
+          : 'Your roles do not allow saving analytics rules in this workspace: this is the rule as set here, for reading and testing only.'}
+      </Text>
       <dl className={styles.review}>
         {rows.map(([k, v]) => (
           <div key={k} style={{ display: 'contents' }}>

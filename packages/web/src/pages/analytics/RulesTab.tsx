@@ -17,6 +17,7 @@ import { rulesToArmTemplate } from './arm-template.ts';
 import { ImportDialog } from './ImportDialog.tsx';
 import { blankDraft, draftFromRule, editableProperties, type RuleDraft } from './rule-draft.ts';
 import { SeverityBadge, tacticLabel } from './badges.tsx';
+import type { RulePermissions } from './permissions.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', marginBottom: tokens.spacingVerticalM },
@@ -33,7 +34,7 @@ const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: '
 /** Runs read per rule for its health: the last and the alerts of these. */
 const RUNS_READ = 200;
 
-export function RulesTab({ workspace, onOpen }: { workspace: SentinelWorkspace; onOpen(draft: RuleDraft): void }) {
+export function RulesTab({ workspace, permissions, onOpen }: { workspace: SentinelWorkspace; permissions: RulePermissions; onOpen(draft: RuleDraft): void }) {
   const styles = useStyles();
   const [rules, refresh] = useLoad(() => listRules(workspace.id), workspace.id);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -97,13 +98,14 @@ export function RulesTab({ workspace, onOpen }: { workspace: SentinelWorkspace; 
   };
 
   const create = (kind: RuleKind) => onOpen(blankDraft(kind));
+  const canWrite = !permissions.loading && permissions.write;
 
   return (
     <>
       <Toolbar aria-label="Rule actions" className={styles.toolbar}>
         <Menu>
           <MenuTrigger disableButtonEnhancement>
-            <Button appearance="primary" icon={<AddRegular />}>Create</Button>
+            <Button appearance="primary" icon={<AddRegular />} disabled={!canWrite}>Create</Button>
           </MenuTrigger>
           <MenuPopover>
             <MenuList>
@@ -112,7 +114,7 @@ export function RulesTab({ workspace, onOpen }: { workspace: SentinelWorkspace; 
             </MenuList>
           </MenuPopover>
         </Menu>
-        <Button icon={<ArrowUploadRegular />} onClick={() => setImportOpen(true)}>Import</Button>
+        <Button icon={<ArrowUploadRegular />} disabled={!canWrite} onClick={() => setImportOpen(true)}>Import</Button>
         <Button icon={<ArrowDownloadRegular />} disabled={chosen.length === 0} onClick={exportSelected}>
           Export{chosen.length > 0 ? ` (${chosen.length})` : ''}
         </Button>
@@ -148,7 +150,7 @@ export function RulesTab({ workspace, onOpen }: { workspace: SentinelWorkspace; 
             </TableHeader>
             <TableBody>
               {items.map((r) => (
-                <RuleRow key={r.name} workspace={workspace} rule={r} generation={generation} selected={selected.has(r.name)} busy={busy}
+                <RuleRow key={r.name} workspace={workspace} rule={r} generation={generation} selected={selected.has(r.name)} busy={busy} canWrite={canWrite} canDelete={!permissions.loading && permissions.delete}
                   onSelect={(on) => toggle(r.name, on)} onEdit={() => onOpen(draftFromRule(r))}
                   onEnable={(on) => { void setEnabled(r, on); }} onDelete={() => setDeleting(r)} />
               ))}
@@ -181,13 +183,15 @@ interface RowProps {
   generation: number;
   selected: boolean;
   busy: boolean;
+  canWrite: boolean;
+  canDelete: boolean;
   onSelect(on: boolean): void;
   onEdit(): void;
   onEnable(on: boolean): void;
   onDelete(): void;
 }
 
-function RuleRow({ workspace, rule, generation, selected, busy, onSelect, onEdit, onEnable, onDelete }: RowProps) {
+function RuleRow({ workspace, rule, generation, selected, busy, canWrite, canDelete, onSelect, onEdit, onEnable, onDelete }: RowProps) {
   const styles = useStyles();
   const p = rule.properties;
   const name = p.displayName;
@@ -222,9 +226,9 @@ function RuleRow({ workspace, rule, generation, selected, busy, onSelect, onEdit
           </MenuTrigger>
           <MenuPopover>
             <MenuList>
-              <MenuItem onClick={onEdit}>Edit</MenuItem>
-              <MenuItem onClick={() => onEnable(!p.enabled)}>{p.enabled ? 'Disable' : 'Enable'}</MenuItem>
-              <MenuItem onClick={onDelete}>Delete</MenuItem>
+              <MenuItem onClick={onEdit}>{canWrite ? 'Edit' : 'View'}</MenuItem>
+              <MenuItem disabled={!canWrite} onClick={() => onEnable(!p.enabled)}>{p.enabled ? 'Disable' : 'Enable'}</MenuItem>
+              <MenuItem disabled={!canDelete} onClick={onDelete}>Delete</MenuItem>
             </MenuList>
           </MenuPopover>
         </Menu>
@@ -265,7 +269,7 @@ function RuleHealth({ workspace, rule, generation }: { workspace: SentinelWorksp
       </TableCell>
       <TableCell>
         <div className={styles.stack}>
-          <Text size={200}>{`${alerts} in ${runs.value.value.length} run${runs.value.value.length === 1 ? '' : 's'}`}</Text>
+          <Text size={200}>{runs.value.value.length === 0 ? '—' : `${alerts} in ${runs.value.value.length} run${runs.value.value.length === 1 ? '' : 's'}`}</Text>
           {failed > 0 ? <Text size={200} className={styles.errorText}>{`${failed} failed`}</Text> : null}
         </div>
       </TableCell>

@@ -12,6 +12,7 @@ import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { useLoad } from '../use-load.ts';
 import { draftFromTemplate, durationOf, describeDuration, type RuleDraft } from './rule-draft.ts';
 import { SeverityBadge, tacticLabel } from './badges.tsx';
+import type { RulePermissions } from './permissions.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', gap: tokens.spacingHorizontalL, alignItems: 'flex-end', marginBottom: tokens.spacingVerticalM },
@@ -20,7 +21,7 @@ const useStyles = makeStyles({
   secondary: { color: tokens.colorNeutralForeground3 },
 });
 
-export function TemplatesTab({ workspace, onCreate }: { workspace: SentinelWorkspace; onCreate(draft: RuleDraft): void }) {
+export function TemplatesTab({ workspace, permissions, onCreate }: { workspace: SentinelWorkspace; permissions: RulePermissions; onCreate(draft: RuleDraft): void }) {
   const styles = useStyles();
   const [templates, reload] = useLoad(() => listTemplates(workspace.id), workspace.id);
   const [search, setSearch] = useState('');
@@ -83,7 +84,7 @@ export function TemplatesTab({ workspace, onCreate }: { workspace: SentinelWorks
                       : <Badge appearance="outline" color="informative">Available</Badge>}
                   </TableCell>
                   <TableCell>
-                    <Button size="small" onClick={() => onCreate(draftFromTemplate(t))} aria-label={`Create rule from ${p.displayName}`}>Create rule</Button>
+                    <Button size="small" disabled={permissions.loading || !permissions.write} onClick={() => onCreate(draftFromTemplate(t))} aria-label={`Create rule from ${p.displayName}`}>Create rule</Button>
                   </TableCell>
                 </TableRow>
               );

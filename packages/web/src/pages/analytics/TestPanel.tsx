@@ -23,7 +23,7 @@ const useStyles = makeStyles({
 /** Windows listed in the table (those with alerts, newest first). */
 const LISTED = 50;
 
-export function TestPanel({ workspace, draft }: { workspace: SentinelWorkspace; draft: RuleDraft }) {
+export function TestPanel({ workspace, draft, allowed }: { workspace: SentinelWorkspace; draft: RuleDraft; allowed: boolean }) {
   const styles = useStyles();
   const [days, setDays] = useState('1');
   const [state, setState] = useState<{ status: 'idle' } | { status: 'running' } | { status: 'failed'; error: unknown } | { status: 'done'; result: RuleTestResult }>({ status: 'idle' });
@@ -50,8 +50,9 @@ export function TestPanel({ workspace, draft }: { workspace: SentinelWorkspace; 
             {Array.from({ length: 14 }, (_x, i) => String(i + 1)).map((d) => <option key={d} value={d}>{d === '1' ? '1 day' : `${d} days`}</option>)}
           </Select>
         </Field>
-        <Button icon={<BeakerRegular />} disabled={state.status === 'running'} onClick={() => { void run(); }}>Test with current data</Button>
+        <Button icon={<BeakerRegular />} disabled={!allowed || state.status === 'running'} onClick={() => { void run(); }}>Test with current data</Button>
       </div>
+      {!allowed ? <Text>Your roles on {workspace.name} do not allow querying its logs (Microsoft.OperationalInsights/workspaces/query/read), which the test does.</Text> : null}
       {state.status === 'running' ? <Spinner size="small" label="Running the rule over each window…" /> : null}
       {state.status === 'failed' ? <ErrorMessage title="The rule could not be tested" error={state.error} /> : null}
       {state.status === 'done' ? <TestResult result={state.result} /> : null}
