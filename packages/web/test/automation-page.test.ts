@@ -136,9 +136,15 @@ describe('the Automation page', () => {
     await form.getByLabel('Name').fill('Label everything');
     await form.getByLabel('Order').fill('1');
     await form.getByRole('group', { name: 'Action 1' }).getByLabel('Add labels').fill('mssp');
+    await form.getByLabel('Expires').fill('2030-01-31T12:00');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'hidden' });
     await expectRules(page, [LABEL, TRIAGE]);
+    // The expiry typed in the browser's time zone (the test's too) is saved as UTC, and listed.
+    const listed = (await server.request('GET', `${RULES}?${V}`, { token: fabToken })).body.value as { properties: { displayName: string; triggeringLogic: { expirationTimeUtc?: string } } }[];
+    assert.deepEqual(listed.map((r) => [r.properties.displayName, r.properties.triggeringLogic.expirationTimeUtc]),
+      [['Label everything', new Date('2030-01-31T12:00').toISOString()], ['Triage high severity', undefined]]);
+    assert.deepEqual(await rulesTable(page).locator('tbody tr td:nth-child(7)').allInnerTexts(), [new Date('2030-01-31T12:00').toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }), 'Never']);
     await checkPage(page, '93-automation-listed');
 
     // The rules are real: a High incident gets Ana and the task, a Low one only the label.
