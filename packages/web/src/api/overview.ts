@@ -61,11 +61,24 @@ async function queryAll(workspaces: readonly SentinelWorkspace[], query: string,
   });
 }
 
-/** The tables to read: Sentinel's usual ones and every table Usage names for the last 60 days. */
-async function sourceTables(workspaces: readonly SentinelWorkspace[]): Promise<string[]> {
-  const rows = await queryAll(workspaces, 'Usage | distinct DataType', 'P61D');
-  const named = rows.map((r) => String(r.DataType)).filter((t) => TABLE_NAME.test(t) && t !== 'Usage' && t !== 'SecurityIncident');
-  return [...new Set([...CORE_TABLES, ...named])].sort((a, b) => a.localeCompare(b));
+const TABLES_KEPT_MS = 60_000;
+const tablesOf = new Map<string, { at: number; tables: Promise<string[]> }>();
+
+/**
+ * The tables to read: Sentinel's usual ones and every table Usage names for the last 61 days.
+ * Asked once a minute per scope (the panels that need it share the answer); a failure is not kept.
+ */
+function sourceTables(workspaces: readonly SentinelWorkspace[]): Promise<string[]> {
+  const key = workspaces.map((w) => w.customerId).join(',');
+  const kept = tablesOf.get(key);
+  if (kept !== undefined && Date.now() - kept.at < TABLES_KEPT_MS) return kept.tables;
+  const tables = queryAll(workspaces, 'Usage | distinct DataType', 'P61D').then((rows) => {
+    const named = rows.map((r) => String(r.DataType)).filter((t) => TABLE_NAME.test(t) && t !== 'Usage' && t !== 'SecurityIncident');
+    return [...new Set([...CORE_TABLES, ...named])].sort((a, b) => a.localeCompare(b));
+  });
+  tablesOf.set(key, { at: Date.now(), tables });
+  tables.catch(() => { if (tablesOf.get(key)?.tables === tables) tablesOf.delete(key); });
+  return tables;
 }
 
 // --- events, alerts and data sources ---
