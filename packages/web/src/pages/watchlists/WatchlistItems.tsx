@@ -2,7 +2,7 @@
 // column per field, the search key first; an item added, edited (with its etag) or deleted.
 import { useCallback, useEffect, useState } from 'react';
 import {
-  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarBody,
+  Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Field, Input, MessageBar, MessageBarActions, MessageBarBody,
   MessageBarTitle, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular, DismissRegular, EditRegular } from '@fluentui/react-icons';
@@ -154,6 +154,7 @@ export function WatchlistItems({ workspace, watchlist, canWrite, canDelete, onCl
         watchlist={watchlist}
         onCancel={() => setEditing(undefined)}
         onSaved={() => { setEditing(undefined); reload(); onChanged(); }}
+        onReload={() => { setEditing(undefined); reload(); }}
       />
       <Dialog open={deleting !== undefined} onOpenChange={(_e, d) => { if (!d.open) setDeleting(undefined); }}>
         <DialogSurface>
@@ -180,8 +181,11 @@ function columnsOf(items: WatchlistItem[], key: string): string[] {
   return [...seen];
 }
 
-function ItemDialog({ item, columns, searchKey, workspace, watchlist, onCancel, onSaved }: {
-  item: WatchlistItem | 'new' | undefined; columns: string[]; searchKey: string; workspace: SentinelWorkspace; watchlist: Watchlist; onCancel(): void; onSaved(): void;
+function ItemDialog({ item, columns, searchKey, workspace, watchlist, onCancel, onSaved, onReload }: {
+  item: WatchlistItem | 'new' | undefined; columns: string[]; searchKey: string; workspace: SentinelWorkspace; watchlist: Watchlist;
+  onCancel(): void; onSaved(): void;
+  /** After a 412: drop the form and read the items again. */
+  onReload(): void;
 }) {
   const styles = useStyles();
   const [values, setValues] = useState<Record<string, string>>({});
@@ -229,9 +233,16 @@ function ItemDialog({ item, columns, searchKey, workspace, watchlist, onCancel, 
                   <Input value={values[c] ?? ''} onChange={(_e, d) => setValues((v) => ({ ...v, [c]: d.value }))} />
                 </Field>
               ))}
-              {error !== undefined ? (
-                <ErrorMessage title={conflict ? 'This item was changed since the list was read — close, and edit it again from the list' : 'The item was not saved'} error={error} />
-              ) : null}
+              {conflict ? (
+                <MessageBar intent="warning" layout="multiline" role="alert">
+                  <MessageBarBody>
+                    <MessageBarTitle>This item was changed since the list was read — reload</MessageBarTitle>
+                    Someone saved it after this page read it, so your change was not saved and nothing was overwritten. Your values are still
+                    here; Reload drops them and shows the item as it is now. ({error instanceof Error ? error.message : ''})
+                  </MessageBarBody>
+                  <MessageBarActions><Button onClick={onReload}>Reload</Button></MessageBarActions>
+                </MessageBar>
+              ) : error !== undefined ? <ErrorMessage title="The item was not saved" error={error} /> : null}
             </DialogContent>
             <DialogActions>
               <Button appearance="primary" type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save'}</Button>
