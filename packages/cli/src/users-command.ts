@@ -62,11 +62,14 @@ password too short), 5 the control database is busy.`);
     .argument('<upn>', 'the sign-in name, e.g. carol@contososoc.example')
     .option('--directory <id|domain>', "the directory (default: the one whose domain ends the sign-in name)")
     .option('--display-name <name>', 'the name shown (default: the sign-in name)')
+    .option('--id <guid>', 'its object id (default: a new one); fixed ids let templates and environment files name the user')
     .option('--password <password>', `the password (at least ${MIN_PASSWORD} characters); prefer --password-stdin`)
     .option('--password-stdin', 'read the password from standard input (its first line)')
     .option('--group <name>', 'add to this group of the directory (its display name); repeat for several', collect)
     .option('--json', 'print the user as JSON')
-    .action(withExit((upn: string, options: UserOptions & { displayName?: string; password?: string; passwordStdin?: boolean; group?: string[] }) => withDb(options, async (db) => {
+    .action(withExit((upn: string, options: UserOptions & { displayName?: string; id?: string; password?: string; passwordStdin?: boolean; group?: string[] }) => withDb(options, async (db) => {
+      if (options.id !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(options.id)) throw new CliError(`--id ${options.id} is not an object id: give a GUID such as 55555555-5555-4555-8555-555555555555.`, EXIT.usage);
+      if (options.id !== undefined && (await db.selectFrom('principals').select('id').where('id', '=', options.id.toLowerCase()).executeTakeFirst()) !== undefined) throw new CliError(`--id ${options.id} is already the id of another user, group or service principal.`, EXIT.usage);
       if (!UPN.test(upn)) throw new CliError(`'${upn}' is not a sign-in name: give one such as carol@contososoc.example.`, EXIT.usage);
       const directory = await directoryOf(db, options.directory ?? upn.split('@')[1]!, options.directory === undefined ? upn : undefined);
       const password = newPassword(options);
@@ -76,7 +79,7 @@ password too short), 5 the control database is busy.`);
       }
       const groups = await Promise.all((options.group ?? []).map((g) => groupOf(db, directory, g)));
       const user = await db.transaction().execute(async (trx) => {
-        const created = await createPrincipal(trx, { directoryId: directory.id, kind: 'User', displayName: options.displayName ?? upn, userPrincipalName: upn, password });
+        const created = await createPrincipal(trx, { directoryId: directory.id, kind: 'User', displayName: options.displayName ?? upn, userPrincipalName: upn, password, ...(options.id === undefined ? {} : { id: options.id }) });
         for (const g of groups) await addGroupMember(trx, g.id, created.id);
         return created;
       });
