@@ -15,6 +15,7 @@ import { listSavedSearches, listTables, runQuery, QueryError, type QueryAnswer, 
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
 import { useFilter } from '../shell/filter-context.tsx';
 import { useLoad } from './use-load.ts';
+import { usePermissions } from './watchlists/permissions.ts';
 import { KqlEditor, type KqlEditorHandle } from './logs/KqlEditor.tsx';
 import { ResultsGrid } from './logs/ResultsGrid.tsx';
 import { SavedQueries, SaveQueryDialog } from './logs/SavedQueries.tsx';
@@ -127,6 +128,11 @@ function LogsWorkspace({ workspace, workspaces, onChoose, userName }: {
   const [side, setSide] = useState<'history' | 'saved'>('history');
   const [historyEntries, setHistory] = useState<HistoryEntry[]>(() => readHistory(userName));
   const [saveOpen, setSaveOpen] = useState(false);
+  // Saving and deleting saved queries need savedSearches/write and delete (Log Analytics or
+  // Sentinel Contributor): not offered to a Reader or Responder, whom the server would refuse.
+  const permissions = usePermissions(workspace);
+  const maySave = permissions.allows('Microsoft.OperationalInsights/workspaces/savedSearches/write');
+  const mayDelete = permissions.allows('Microsoft.OperationalInsights/workspaces/savedSearches/delete');
   const [savedNote, setSavedNote] = useState<string>();
 
   // The schema: the chosen workspace's tables and functions, and the other workspaces' tables
@@ -224,7 +230,7 @@ function LogsWorkspace({ workspace, workspaces, onChoose, userName }: {
         ) : (
           <Button appearance="primary" icon={<PlayRegular />} onClick={() => void start()}>Run</Button>
         )}
-        <Button icon={<SaveRegular />} onClick={() => { setSavedNote(undefined); setSaveOpen(true); }}>Save</Button>
+        <Button icon={<SaveRegular />} disabled={permissions.loading || !maySave} onClick={() => { setSavedNote(undefined); setSaveOpen(true); }}>Save</Button>
         <Button icon={<ArrowDownloadRegular />} disabled={primary === undefined} onClick={() => primary !== undefined && downloadCsv(primary, `${workspace.name}-results-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`)}>
           Export to CSV
         </Button>
@@ -271,7 +277,12 @@ function LogsWorkspace({ workspace, workspaces, onChoose, userName }: {
             </div>
           ) : (
             <div role="region" aria-label="Saved queries">
-              <SavedQueries saved={saved} workspaceId={workspace.id} onOpen={(s: SavedSearch) => load(s.properties.query)} onChanged={reloadSaved} />
+              {!permissions.loading && !maySave ? (
+                <MessageBar intent="info" layout="multiline">
+                  <MessageBarBody>You can open the saved queries of {workspace.name}, not save them{mayDelete ? '' : ' or delete them'}: that needs Microsoft.OperationalInsights/workspaces/savedSearches/write{mayDelete ? '' : ' and delete'} (Log Analytics Contributor or Microsoft Sentinel Contributor).</MessageBarBody>
+                </MessageBar>
+              ) : null}
+              <SavedQueries saved={saved} workspaceId={workspace.id} mayDelete={!permissions.loading && mayDelete} onOpen={(s: SavedSearch) => load(s.properties.query)} onChanged={reloadSaved} />
             </div>
           )}
         </aside>

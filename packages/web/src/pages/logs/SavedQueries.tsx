@@ -19,9 +19,11 @@ const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
 
-export function SavedQueries({ saved, workspaceId, onOpen, onChanged }: {
+export function SavedQueries({ saved, workspaceId, mayDelete, onOpen, onChanged }: {
   saved: Loaded<SavedSearch[]>;
   workspaceId: string;
+  /** The caller's permissions allow savedSearches/delete. */
+  mayDelete: boolean;
   onOpen: (s: SavedSearch) => void;
   onChanged: () => void;
 }) {
@@ -63,7 +65,7 @@ export function SavedQueries({ saved, workspaceId, onOpen, onChanged }: {
                 <Button appearance="subtle" className={styles.open} title={s.properties.query} onClick={() => onOpen(s)}>
                   {s.properties.displayName}{s.properties.functionAlias !== undefined ? ` (function ${s.properties.functionAlias})` : ''}
                 </Button>
-                <Button appearance="subtle" icon={<DeleteRegular />} aria-label={`Delete ${s.properties.displayName}`} onClick={() => setDeleting(s)} />
+                <Button appearance="subtle" icon={<DeleteRegular />} disabled={!mayDelete} aria-label={`Delete ${s.properties.displayName}`} onClick={() => setDeleting(s)} />
               </li>
             ))}
           </ul>
