@@ -72,6 +72,17 @@ test('rows sent through the Logs Ingestion API come back typed, TenantId the wor
   assert.deepEqual(counted.body.tables[0].rows, [['dc01', 2], ['old01', 1], ['web02', 1]]);
 });
 
+test('union * reads every table of the workspace: the standard ones (empty here) and its custom tables', async () => {
+  const started = Date.now();
+  const res = await query(t, token, workspaceId, { query: 'union withsource=Table * | summarize Rows = count() by Table', timespan: 'P7D' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  // AppEvents_CL's rows of the last 7 days; no other table of this workspace has rows.
+  assert.deepEqual(res.body.tables[0].rows, [['AppEvents_CL', 4]]);
+  const wildcard = await query(t, token, workspaceId, { query: 'union withsource=Table App*, SecurityEvent | summarize Rows = count() by Table', timespan: 'P7D' });
+  assert.deepEqual(wildcard.body.tables[0].rows, [['AppEvents_CL', 4]]);
+  console.log(`# union * over every table of the workspace answered in ${Date.now() - started} ms`);
+});
+
 test('timespan restricts TimeGenerated: durations and the three interval forms', async () => {
   const count = async (timespan: string | undefined) => {
     const res = await query(t, token, workspaceId, { query: 'AppEvents_CL | count', ...(timespan === undefined ? {} : { timespan }) });

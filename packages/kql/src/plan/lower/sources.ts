@@ -3,7 +3,7 @@
 // allows; never the network).
 import { posix } from 'node:path';
 import { KqlError } from '../../diagnostics.ts';
-import { kindOf, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
+import { arrayOf, kindOf, listOf, spanOf, symbolKindOf, type KNode } from '../../syntax/kusto-runtime.ts';
 import type { KqlType, WorkspaceDef } from '../../types.ts';
 import type { Lowerer } from '../lower.ts';
 import { call, lit, type Relation, type Scalar } from '../nodes.ts';
@@ -11,7 +11,7 @@ import type { Scope } from '../scope.ts';
 import { fail, outputOf, parametersOf, semantic } from './context.ts';
 import { expandCall, isUserFunction } from './functions.ts';
 
-function scan(workspace: WorkspaceDef, name: string, at: KNode): Relation {
+export function scan(workspace: WorkspaceDef, name: string, at: KNode): Relation {
   const def = workspace.tables.find((t) => t.name === name);
   if (def === undefined) return fail(at, `The table '${name}'`);
   return { kind: 'scan', workspaceId: workspace.id, table: def.name, stored: def.stored, columns: def.columns.map((c) => ({ ...c })), ...(def.storedAs !== undefined ? { storedAs: def.storedAs } : {}) };
@@ -29,6 +29,18 @@ export function lowerTableReference(lx: Lowerer, expr: KNode, scope: Scope): Rel
   }
   if (kind === 'Function') return expandCall(lx, expr, [], scope);
   return fail(expr, `The name '${name}' (a ${kind})`);
+}
+
+/**
+ * The tables a wildcard name stands for in `union`: `*` (every table of the workspace) or a
+ * pattern such as `Sec*` matching several (the analyser binds such a name to a group of tables;
+ * one matching table is bound to the table itself). Undefined for any other expression.
+ */
+export function wildcardTables(expr: KNode): string[] | undefined {
+  if (kindOf(expr) !== 'NameReference') return undefined;
+  const symbol = expr.ReferencedSymbol;
+  if (symbol === null || symbol === undefined || symbolKindOf(symbol) !== 'Group') return undefined;
+  return arrayOf(symbol.Members).filter((m) => symbolKindOf(m) === 'Table').map((m) => String(m.Name));
 }
 
 /** `workspace("x").Table`. */

@@ -1,6 +1,7 @@
 // union: rows of every input, columns matched by name. kind=outer (the default) keeps every
 // column (missing ones null); columns of one name and several types become Name_type (as the
 // analyser names them); kind=inner keeps the columns every input has (name and type).
+// A wildcard name (`*`, `Sec*`) stands for each table of the workspace it matches.
 // withsource=C adds C first, naming each row's input: a table's name, the name `as` or `let`
 // gave it, or union_argN for other expressions.
 //
@@ -20,6 +21,7 @@ import type { Relation } from '../nodes.ts';
 import type { Scope } from '../scope.ts';
 import { analyserErrorsIn, fail, isHint, outputOf, parametersOf } from './context.ts';
 import { expansionsOf } from './functions.ts';
+import { scan, wildcardTables } from './sources.ts';
 
 /** The code of the warning for a union input left out (isfuzzy=true). */
 export const FUZZY_INPUT_LEFT_OUT = 'VQ050';
@@ -38,6 +40,18 @@ export function lowerUnion(lx: Lowerer, input: Relation | undefined, op: KNode, 
   const inputs: Relation[] = input !== undefined ? [input] : [];
   const names: string[] = input !== undefined ? [sourceName(lx, input, undefined, 0)] : [];
   for (const e of listOf(op.Expressions)) {
+    const tables = wildcardTables(e);
+    if (tables !== undefined) {
+      // Tables storage does not hold yet have no rows: left out (union * would otherwise read
+      // every standard table), unless no table matched has rows.
+      const scans = tables.map((table) => scan(lx.options.home, table, e));
+      const stored = scans.filter((x) => x.kind === 'scan' && x.stored);
+      for (const plan of stored.length > 0 ? stored : scans.slice(0, 1)) {
+        names.push(plan.kind === 'scan' ? plan.table : '');
+        inputs.push(plan);
+      }
+      continue;
+    }
     if (fuzzy && unresolved(e)) {
       warn(lx, e, unresolvedWhy(e));
       continue;

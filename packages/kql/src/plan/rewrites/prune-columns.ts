@@ -60,15 +60,24 @@ function prune(r: Relation, needed: Needed): Relation {
       for (const o of r.output) (o.side === 'left' ? left : right).add(o.column);
       return { ...r, left: prune(r.left, left), right: prune(r.right, right) };
     }
-    case 'union':
+    case 'union': {
+      // Only the needed outputs (union * has every column of every table: thousands), each
+      // input reading only what feeds them. The source column (withsource) stays.
+      const data = r.source !== undefined ? r.columns.filter((c) => c.name !== r.source!.column) : r.columns;
+      const keep = data.map((c) => needed === 'all' || needed.has(c.name));
+      const columns = r.columns.filter((c) => c.name === r.source?.column || needed === 'all' || needed.has(c.name));
+      const mapping = r.mapping.map((m) => m.filter((_, j) => keep[j]));
       return {
         ...r,
+        columns,
+        mapping,
         inputs: r.inputs.map((input, i) => {
           const names = new Set<string>();
-          for (const n of r.mapping[i] ?? []) if (n !== null) names.add(n);
+          for (const n of mapping[i] ?? []) if (n !== null) names.add(n);
           return prune(input, names);
         }),
       };
+    }
     case 'mvexpand': {
       if (needed === 'all') return { ...r, input: prune(r.input, 'all') };
       // The expanded columns stay even when unused: they decide how many rows there are. The
