@@ -285,7 +285,9 @@ export function formatTable(table: QueryTable, width: number): string {
   const widths = natural.map((w) => Math.min(w, 80));
   const total = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + 2 * (ws.length - 1);
   // Narrow the widest column one step at a time down to a floor, then drop columns from the right.
-  const floor = (i: number) => Math.min(natural[i]!, Math.max(6, Math.min(columns[i]!.name.length, 12)));
+  // Times, numbers and ids are not cut (a cut one is wrong, not shorter); text gives way first.
+  const whole = (i: number) => ['datetime', 'guid', 'bool', 'timespan', ...NUMERIC].includes(columns[i]!.type) && natural[i]! <= 36;
+  const floor = (i: number) => (whole(i) ? natural[i]! : Math.min(natural[i]!, Math.max(6, Math.min(columns[i]!.name.length, 12))));
   while (total(widths) > width) {
     let widest = -1;
     for (let i = 0; i < widths.length; i++) if (widths[i]! > floor(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
