@@ -188,6 +188,7 @@ function LogsWorkspace({ workspace, workspaces, onChoose, userName }: {
       setView(answer.render !== undefined && ['table', 'card'].indexOf(answer.render.visualization) < 0 ? 'chart' : 'results');
       setRun({ id, status: 'done', answer, seconds: (Date.now() - started) / 1000, rangeLabel, workspace: workspace.name });
     } catch (e) {
+      if (e instanceof QueryError && e.line !== undefined) editor.current?.markError(e.line, e.column ?? 1, e.message);
       if (controller.signal.aborted) {
         setRun({ id, status: 'failed', error: new QueryError(0, 'Cancelled', 'The query was cancelled; nothing was returned.') });
         return;

@@ -8,6 +8,9 @@ import type * as Monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 
 type MonacoKql = typeof import('./monaco-kql.ts');
 
+/** The owner of the markers of the server's errors (monaco-kusto's analyser has its own). */
+const SERVER_MARKERS = 'vigil-query-api';
+
 const useStyles = makeStyles({
   frame: {
     height: '220px', border: `1px solid ${tokens.colorNeutralStroke1}`, borderRadius: tokens.borderRadiusMedium,
@@ -22,6 +25,8 @@ export interface KqlEditorHandle {
   focus(): void;
   /** Puts the cursor at a 1-based line and column (a server error's position) and focuses the editor. */
   goTo(line: number, column: number): void;
+  /** Underlines the server's error at a 1-based line and column until the text changes. */
+  markError(line: number, column: number, message: string): void;
 }
 
 export function KqlEditor({ initial, schema, onRun, onReady, label }: {
@@ -64,8 +69,16 @@ export function KqlEditor({ initial, schema, onRun, onReady, label }: {
         editor.revealPositionInCenter({ lineNumber: line, column });
         editor.focus();
       },
+      markError: (line, column, message) => {
+        const word = model.getWordAtPosition({ lineNumber: line, column });
+        monaco.editor.setModelMarkers(model, SERVER_MARKERS, [{
+          severity: monaco.MarkerSeverity.Error, message, source: 'server',
+          startLineNumber: line, startColumn: word?.startColumn ?? column, endLineNumber: line, endColumn: word?.endColumn ?? column + 1,
+        }]);
+      },
     });
-    return () => { editor.dispose(); model.dispose(); editorRef.current = undefined; };
+    const clearServerMarkers = model.onDidChangeContent(() => monaco.editor.setModelMarkers(model, SERVER_MARKERS, []));
+    return () => { clearServerMarkers.dispose(); editor.dispose(); model.dispose(); editorRef.current = undefined; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mod]);
 
