@@ -103,7 +103,7 @@ export function registerRulesCommand(program: Command): void {
     .command('test')
     .description("Test with current data: run a rule (saved, or from a file, without saving it) over the windows of the last days as the scheduler would have, and print how many alerts it would have raised. Nothing is raised.")
     .argument('<rule>', "a saved rule's name, or a rule file (Sentinel's YAML, or an ARM template: --rule picks one of its rules)")
-    .addHelpText('after', '\nExit codes: 0 tested; 1 the rule is refused (it does not compile, a field is wrong, --days out of range); 2 bad usage, no such rule or file.'),
+    .addHelpText('after', '\nExit codes: 0 tested; 2 bad usage, no such rule or file, or a rule file that is wrong; 3 the server refuses the rule (it does not compile, a field is wrong, --days out of range).'),
   'a user who may query the workspace (Log Analytics Reader, any Microsoft Sentinel role)')
     .option('--days <n>', 'how many days back, 1 to 14', '2')
     .option('--rule <name>', 'the rule of an ARM template file to test, when it holds several')
@@ -306,7 +306,7 @@ async function testRule(arg: string, options: SignInOptions & { days: string; ru
   const rule = await ruleToTest(api, workspace, arg, options.rule);
   if ('refused' in rule) {
     process.stderr.write(`vigil: the rule is refused: ${rule.refused}\n`);
-    return 1;
+    return 2; // the file is wrong: bad input, as everywhere (docs/cli.md)
   }
   const res = await api.call('POST', `${workspace}/providers/Vigil.SecurityInsights/testAlertRule?api-version=${VIGIL_API}`, {
     kind: rule.definition.kind, properties: rule.definition.properties, days: Number(options.days),
@@ -314,7 +314,7 @@ async function testRule(arg: string, options: SignInOptions & { days: string; ru
   if (options.json === true) process.stdout.write(`${JSON.stringify(res.body)}\n`);
   if (res.status !== 200) {
     process.stderr.write(`vigil: the rule ${rule.label} is refused (${res.status} ${errorCode(res.body)}): ${errorMessage(res.body)}\n`);
-    return 1;
+    return 3; // refused by the server, as everywhere (docs/cli.md)
   }
   if (options.json !== true) process.stdout.write(formatTest(rule.label, res.body as RuleTestResult));
   return 0;

@@ -231,13 +231,13 @@ test('test with current data: a corpus rule over the last day\'s SecurityEvent r
 
   // Refusals: the server's (days out of range, a query that does not compile), the file's own.
   const days = await vigil(['rules', 'test', FAILED_LOGONS, ...fabrikamAdmin(), '--days', '30']);
-  assert.equal(days.status, 1);
+  assert.equal(days.status, 3);
   assert.match(days.stderr, /refused \(400 InvalidParameter\): days must be a whole number from 1 to 14/);
   const query = await vigil(['rules', 'test', join(folder, REFUSED), ...fabrikamAdmin()]);
-  assert.equal(query.status, 1);
+  assert.equal(query.status, 3);
   assert.match(query.stderr, /refused \(400 InvalidRequestContent\): properties\.query: .*'IpAddress'/);
   const broken = await vigil(['rules', 'test', join(folder, 'broken.yaml'), ...fabrikamAdmin()]);
-  assert.equal(broken.status, 1);
+  assert.equal(broken.status, 2);
   assert.match(broken.stderr, /the rule is refused: .*broken\.yaml:5:11: severity: severity must be one of/);
 
   // Bad usage: no such rule, a workspace that is not there, no workspace at all.
