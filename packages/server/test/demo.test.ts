@@ -5,7 +5,7 @@
 // again but never applies the file again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -212,3 +212,16 @@ async function openWorkspaceId(c: (typeof CUSTOMERS)[number]): Promise<string> {
   const row = await t.server.services.db.selectFrom('workspaces').select('customer_id').where('name', '=', c.ws).executeTakeFirstOrThrow();
   return row.customer_id;
 }
+
+test('a demo that fails to apply leaves the data directory empty, so that the next start tries again', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'vigil-demo-broken-'));
+  try {
+    const broken = join(root, 'broken.yaml');
+    writeFileSync(broken, readFileSync(DEMO_ENVIRONMENT_FILE, 'utf8').replace('template: Brute force against a Windows account', 'template: No such template'));
+    const empty = join(root, 'data');
+    await assert.rejects(installDemo(resolveConfig({ dataDir: empty }), broken), /broken\.yaml:\d+:\d+: .*'No such template' is not a rule template/);
+    assert.deepEqual(readdirSync(empty), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -2,7 +2,7 @@
 // applies docs/examples/demo.yaml (an ordinary environment file), leaves a marker in the data
 // directory, and runs the traffic generator; later starts of a data directory with the marker
 // run the generator again but never apply the file again.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -39,13 +39,19 @@ function readSpec(file: string): EnvironmentFile {
 
 /** Applies the demo's environment file to the (empty) data directory and leaves the marker. */
 export async function installDemo(config: VigilConfig, file = DEMO_ENVIRONMENT_FILE): Promise<ApplySummary> {
+  const wasEmpty = isEmptyDataDirectory(config.dataDir);
   const { db, close } = await openDatabase(config.dataDir);
   let summary: ApplySummary;
   try {
     summary = await applyEnvironmentText(db, readFileSync(file, 'utf8'), file, () => new Date(), { scheduledRuleDelaySeconds: config.scheduledRuleDelaySeconds });
-  } finally {
+  } catch (error) {
     await close();
+    // Leave the data directory empty again, so that the next start tries the demo again
+    // (a data directory that is not empty never gets it).
+    if (wasEmpty) for (const name of readdirSync(config.dataDir)) rmSync(join(config.dataDir, name), { recursive: true, force: true });
+    throw error;
   }
+  await close();
   writeFileSync(join(config.dataDir, DEMO_MARKER), `${JSON.stringify({ environmentFile: file, appliedAt: new Date().toISOString(), created: summary.created.length }, null, 2)}\n`);
   return summary;
 }
