@@ -102,6 +102,16 @@ test('timespan restricts TimeGenerated: durations and the three interval forms',
   assert.match(bad.body.error.message, /timespan 'yesterday'/);
 });
 
+test('the timespan restricts the tables of toscalar() and `in (subquery)` too', async () => {
+  const res = await query(t, token, workspaceId, {
+    query: 'print inHour = toscalar(AppEvents_CL | count), dc01 = toscalar(AppEvents_CL | where Computer in ((AppEvents_CL | where EventID == 4625 | project Computer)) | count)',
+    timespan: 'PT1H',
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  // Of the four rows, two are within the hour; of those, dc01's one.
+  assert.deepEqual(res.body.tables[0].rows, [[2, 1]]);
+});
+
 test('the workspace by id (any case), by name, or resource-centric; POST and GET; with and without /v1', async () => {
   const q = encodeURIComponent('AppEvents_CL | count');
   const forms: [string, string][] = [

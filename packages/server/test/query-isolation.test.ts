@@ -153,6 +153,12 @@ test('delegated analysts query each customer, and both at once; every row carrie
     const listed = await post(`/v1/workspaces/${ids.fabrikam}/query`, token, { query: 'Signins_CL | summarize n = count() by TenantId', workspaces: [N.workspace] });
     assert.equal(listed.status, 200, listed.text);
     assert.deepEqual(new Map(listed.json.tables[0].rows), new Map([[ids.fabrikam, 2], [ids.northwind, 1]]));
+    // The list applies to every table the query reads, toscalar()'s and `in (...)`'s too.
+    const scalar = await post(`/v1/workspaces/${ids.fabrikam}/query`, token, {
+      query: 'print total = toscalar(Signins_CL | count), hosts = toscalar(Signins_CL | where Computer in ((Signins_CL | distinct Computer)) | summarize dcount(Computer))', workspaces: [N.workspace],
+    });
+    assert.equal(scalar.status, 200, scalar.text);
+    assert.deepEqual(scalar.json.tables[0].rows, [[3, 3]]);
   }
 });
 

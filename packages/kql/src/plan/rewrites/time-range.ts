@@ -5,13 +5,13 @@
 // when the item changes), and Sentinel ignores a query's time range for watchlists, "in both the
 // query UI and in scheduled alerts"; restricted, a rule's 5-minute window would see no item.
 import type { Relation } from '../nodes.ts';
-import { mapRelation } from './walk.ts';
+import { mapRelationDeep } from './walk.ts';
 
 /** Tables a time range does not restrict (lower-case). */
 const TIMELESS = new Set(['watchlist']);
 
 export function restrictTimeRange(plan: Relation, range: { start?: bigint; end?: bigint; column: 'TimeGenerated' | '_TimeReceived' }): Relation {
-  return mapRelation(plan, (r) => {
+  return mapRelationDeep(plan, (r) => {
     if (r.kind !== 'scan' || TIMELESS.has(r.table.toLowerCase()) || !r.columns.some((c) => c.name === range.column && c.type === 'datetime')) return r;
     return { ...r, timeRange: { ...r.timeRange, ...range } };
   });

@@ -2,11 +2,11 @@
 // home workspace and each listed one (as Log Analytics does), unioned.
 import type { WorkspaceDef } from '../../types.ts';
 import type { Relation } from '../nodes.ts';
-import { mapRelation } from './walk.ts';
+import { mapRelationDeep } from './walk.ts';
 
 export function acrossWorkspaces(plan: Relation, homeId: string, others: WorkspaceDef[]): Relation {
   if (others.length === 0) return plan;
-  return mapRelation(plan, (r) => {
+  return mapRelationDeep(plan, (r) => {
     if (r.kind !== 'scan' || r.workspaceId !== homeId) return r;
     const inputs: Relation[] = [r];
     for (const ws of others) {
