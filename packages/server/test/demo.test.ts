@@ -127,6 +127,31 @@ test("the generator's events arrive through every path in every customer workspa
   assert.equal(sent.failures, 0, JSON.stringify(sent));
 });
 
+test("every attack is caught by its rule's query in the customer's workspace", async () => {
+  const c = CUSTOMERS[0];
+  // The first wave made attacks 0 and 2 on Fabrikam; make the others now (the role assignment one last).
+  for (let i = 1; i < ATTACKS.length; i++) if (i !== 2) await traffic.attack(c.name, i);
+  const arm = await t.userToken(SOC.tenant, ...ANA);
+  const rules = await t.request('GET', `${ws(c.sub, c.rg, c.ws)}/providers/Microsoft.SecurityInsights/alertRules?${SI}`, { token: arm });
+  assert.equal(rules.status, 200);
+  const expected = new Set(traffic.attacks.filter((a) => a.directory === c.name).map((a) => a.expect));
+  assert.equal(expected.size, ATTACKS.length, 'one attack for each rule');
+  const scheduled = (rules.body.value as { kind: string; properties: { displayName: string; query: string; queryFrequency: string } }[]).filter((r) => r.kind === 'Scheduled');
+  assert.equal(scheduled.length, 8);
+  const ana = await t.userToken(SOC.tenant, ...ANA, 'https://api.loganalytics.io/.default');
+  const workspaceId = await openWorkspaceId(c);
+  for (const r of scheduled) {
+    assert.ok(expected.has(r.properties.displayName), r.properties.displayName);
+    assert.equal(r.properties.queryFrequency, 'PT5M');
+    // The rule's query over the last hour (its windows are 5 minutes; the test does not wait for one) finds the attack.
+    await eventually(async () => {
+      const res = await t.request('POST', `/v1/workspaces/${workspaceId}/query`, { token: ana, body: { query: r.properties.query, timespan: 'PT1H' } });
+      if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+      return res.body.tables[0].rows.length as number;
+    }, (n) => n > 0, `a result of '${r.properties.displayName}'`);
+  }
+});
+
 test('the role assignment attack is made through ARM, seen in AzureActivity, and removed when the generator stops', async () => {
   // It comes round to each customer later in the rotation; make it now.
   const c = CUSTOMERS[2];
