@@ -64,6 +64,7 @@ function unexpectedErrors(checked: CheckedPage, allowedStatuses: number[] = []):
 }
 
 const editorInput = (page: Page) => page.locator('.monaco-editor textarea');
+const workspacePicker = (page: Page) => page.getByRole('combobox', { name: 'Workspace', exact: true });
 
 /** Replaces the editor's text (inserted, not typed, so IntelliSense does not complete it). */
 async function setQuery(page: Page, text: string): Promise<void> {
@@ -121,9 +122,9 @@ async function grid(page: Page): Promise<{ headers: string[]; rows: string[][] }
 async function openLogs(page: Page, workspace: string): Promise<void> {
   await page.goto(`${server.url}/logs`);
   await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
-  await page.getByLabel('Workspace').waitFor();
-  const options = await page.getByLabel('Workspace').locator('option').allInnerTexts();
-  await page.getByLabel('Workspace').selectOption({ index: options.findIndex((o) => o.startsWith(`${workspace} `)) });
+  await workspacePicker(page).locator('option').first().waitFor({ state: 'attached' });
+  const options = await workspacePicker(page).locator('option').allInnerTexts();
+  await workspacePicker(page).selectOption({ index: options.findIndex((o) => o.startsWith(`${workspace} `)) });
   await page.locator('.monaco-editor').waitFor();
 }
 
@@ -155,10 +156,10 @@ describe('Logs', () => {
     assert.deepEqual(firstPage.filter((n) => /monaco|kusto|worker|LogsPage|ResultsChart/i.test(n)), [], 'the first page loads no editor');
     await page.getByRole('link', { name: 'Logs' }).click();
     await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
-    await page.getByLabel('Workspace').waitFor();
-    const options = await page.getByLabel('Workspace').locator('option').allInnerTexts();
+    await workspacePicker(page).locator('option').first().waitFor({ state: 'attached' });
+    const options = await workspacePicker(page).locator('option').allInnerTexts();
     assert.ok(options.some((o) => o.startsWith('ws-fabrikam')) && options.some((o) => o.startsWith('ws-northwind')), options.join());
-    await page.getByLabel('Workspace').selectOption({ index: options.findIndex((o) => o.startsWith('ws-fabrikam')) });
+    await workspacePicker(page).selectOption({ index: options.findIndex((o) => o.startsWith('ws-fabrikam')) });
     await page.locator('.monaco-editor').waitFor();
 
     // Both customers' rows in one query, over the last 24 hours (the default range).
@@ -328,7 +329,7 @@ describe('Logs', () => {
     const { page } = checked;
     await signInAtHome(page, server.url, fabrikamAdmin, 'Fabrikam');
     await openLogs(page, 'ws-fabrikam');
-    assert.deepEqual((await page.getByLabel('Workspace').locator('option').allInnerTexts()).map((o) => o.split(' ')[0]), ['ws-fabrikam']);
+    assert.deepEqual((await workspacePicker(page).locator('option').allInnerTexts()).map((o) => o.split(' ')[0]), ['ws-fabrikam']);
     await setQuery(page, `workspace("ws-northwind").${TABLE} | take 5`);
     await runByKeyboard(page);
     const error = await page.getByRole('alert').filter({ hasText: 'The query was refused' }).innerText();
