@@ -83,7 +83,7 @@ program
     }
     const { db, close } = await openDatabase(config.dataDir);
     try {
-      const summary = await applyEnvironmentText(db, text, file);
+      const summary = await applyEnvironmentText(db, text, file, () => new Date(), { scheduledRuleDelaySeconds: config.scheduledRuleDelaySeconds });
       if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
         for (const c of summary.created) process.stdout.write(`+ ${c}\n`);
