@@ -131,6 +131,16 @@ function lockControlDatabase(dataDir: string): SQLite.Database {
   return db;
 }
 
+/** Restore's check of the directory it replaces: only a server using it matters (a damaged database is being replaced anyway). */
+function assertNotInUse(dataDir: string): void {
+  if (!existsSync(join(dataDir, CONTROL))) return;
+  try {
+    lockControlDatabase(dataDir).close();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+  }
+}
+
 async function openWorkspaceFile(dataDir: string, file: string): Promise<DuckDBInstance> {
   try {
     return await DuckDBInstance.create(file);
@@ -352,7 +362,7 @@ export async function restore(source: string, dataDir: string, force: boolean, p
   if (existing.length > 0 && !force) {
     throw new CliError(`The data directory ${dataDir} is not empty (${existing.slice(0, 4).join(', ')}${existing.length > 4 ? ', ...' : ''}). Restore into a new or empty directory, or add --force to replace what it holds.`, EXIT.usage);
   }
-  if (existsSync(join(dataDir, CONTROL))) lockControlDatabase(dataDir).close();
+  assertNotInUse(dataDir);
 
   mkdirSync(dataDir, { recursive: true });
   const staging = join(dataDir, `.vigil-restore-${process.pid}`);
@@ -410,7 +420,7 @@ export async function restore(source: string, dataDir: string, force: boolean, p
     progress.clear();
 
     // Verified: replace what the directory held (a server may have started meanwhile: check again).
-    if (existsSync(join(dataDir, CONTROL))) lockControlDatabase(dataDir).close();
+    assertNotInUse(dataDir);
     for (const name of readdirSync(dataDir)) if (join(dataDir, name) !== staging) rmSync(join(dataDir, name), { recursive: true, force: true });
     for (const name of readdirSync(staging)) renameSync(join(staging, name), join(dataDir, name));
     rmSync(staging, { recursive: true, force: true });

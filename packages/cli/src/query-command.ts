@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ARM_API, signIn, type Api } from './api-client.ts';
-import { CliError, EXIT, passwordOf, withExit } from './cli-common.ts';
+import { CliError, EXIT, passwordOf, ProgressLine, withExit } from './cli-common.ts';
 import { parseWorkspace } from './inputs.ts';
 
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -197,14 +197,27 @@ async function runQuery(api: Api, targets: string[], query: string, timespan: st
   const body: Record<string, unknown> = { query };
   if (timespan !== undefined) body.timespan = timespan;
   if (others.length > 0) body.workspaces = others;
+  // On a terminal, how long the query has been running (cleared when the answer comes).
+  const progress = new ProgressLine();
+  const started = Date.now();
+  const where = targets.length === 1 ? '1 workspace' : `${targets.length} workspaces`;
+  const ticker = setInterval(() => progress.show(`query: running on ${where}… ${Math.round((Date.now() - started) / 1000)}s`, true), 1000);
   let res: Response;
   try {
     res = await fetch(`${api.base}${path}`, { method: 'POST', headers: { authorization: api.authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    clearInterval(ticker);
+    progress.clear();
     throw new CliError(`The query could not be sent to ${api.base}${cause}.`, EXIT.refused);
   }
-  const raw = await res.text();
+  let raw: string;
+  try {
+    raw = await res.text();
+  } finally {
+    clearInterval(ticker);
+    progress.clear();
+  }
   let answer: QueryAnswer;
   try {
     answer = parseExact(raw) as QueryAnswer;
