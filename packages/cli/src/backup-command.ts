@@ -82,7 +82,7 @@ the data directory. Exit codes: 0 done, 2 bad usage (target exists, not a data d
       if (options.json) process.stdout.write(`${JSON.stringify(manifest)}\n`);
       else {
         const total = manifest.files.reduce((n, f) => n + f.bytes, 0);
-        process.stdout.write(`Backed up ${dataDir} to ${target}: ${manifest.files.length} files, ${formatBytes(total)} (control database, ${manifest.workspaces} workspace log store${manifest.workspaces === 1 ? '' : 's'}); Vigil ${manifest.vigilVersion}.\n`);
+        process.stdout.write(`Backed up ${dataDir} to ${target}: ${manifest.files.length} file${manifest.files.length === 1 ? '' : 's'}, ${formatBytes(total)} (control database, ${manifest.workspaces} workspace log store${manifest.workspaces === 1 ? '' : 's'}); Vigil ${manifest.vigilVersion}.\n`);
       }
     }));
 

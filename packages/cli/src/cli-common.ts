@@ -40,6 +40,10 @@ export function passwordOf(options: { password?: string }): string {
  * of commander's 1; --help and --version still exit 0. Applied to every command of the tree.
  */
 export function exitCodesForUsage(program: Command): void {
+  program.addHelpText('after', `
+Exit codes (every command): 0 done; 1 partly done, or an unexpected failure; 2 bad usage,
+configuration or input; 3 the server refused the request; 4 the KQL query is not accepted;
+5 the data directory is in use. Every command, with examples: docs/cli.md.`);
   const walk = (command: Command): void => {
     command.exitOverride((error) => {
       if (error.exitCode === 0) process.exit(0);
@@ -74,7 +78,7 @@ export class ProgressLine {
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
-    const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
+    const width = Math.max(20, (process.stderr.columns || 80) - 1);
     process.stderr.write(`\r\x1b[K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
     this.drawn = true;
   }
