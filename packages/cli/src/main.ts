@@ -48,7 +48,9 @@ program
     // The demo world on the first start of an empty data directory (docs/demo.md); its traffic
     // again on every later start of a data directory that has it, unless turned off.
     const demo = options.demo && !demoDisabledByEnvironment(process.env);
-    const summary = demo && isEmptyDataDirectory(config.dataDir) ? await installDemo(config) : undefined;
+    const firstStart = demo && isEmptyDataDirectory(config.dataDir);
+    if (firstStart) process.stdout.write(`Empty data directory ${config.dataDir}: setting up the demo world (docs/demo.md; --no-demo to start empty)...\n`);
+    const summary = firstStart ? await installDemo(config) : undefined;
     const server = await startServer(config);
     process.stdout.write(`${startupBanner(server)}\n`);
     let traffic: TrafficGenerator | undefined;

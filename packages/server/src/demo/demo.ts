@@ -121,8 +121,16 @@ export function demoBanner(server: RunningServer, targets: DemoTarget[], summary
   for (const dir of spec.directories) {
     const workspaces = dir.subscriptions.flatMap((s) => s.resourceGroups.flatMap((rg) => rg.workspaces));
     if (managing.has(dir.name)) {
-      const groups = dir.groups.map((g) => `${g.displayName ?? g.name} (${g.members.join(', ')})`).join(', ');
-      lines.push(`  ${dir.displayName} (${dir.domain}), the MSSP: workspace ${workspaces.map((w) => w.name).join(', ')}; ${groups}`);
+      // What each of its groups holds on the customers, through the delegations.
+      const offers = spec.directories.flatMap((d) => d.subscriptions.flatMap((s) => s.delegations)).filter((del) => del.managedBy === dir.name);
+      lines.push(`  ${dir.displayName} (${dir.domain}), the MSSP: workspace ${workspaces.map((w) => w.name).join(', ')}; on its ${offers.length} customers through Lighthouse:`);
+      for (const g of dir.groups) {
+        const roles = [...new Set(offers.flatMap((o) => [
+          ...o.authorizations.filter((a) => a.principal === g.name).map((a) => a.role),
+          ...o.eligibleAuthorizations.filter((e) => e.principal === g.name).map((e) => `${e.role} (eligible, just in time)`),
+        ]))];
+        lines.push(`    ${g.displayName ?? g.name} (${g.members.join(', ')}): ${roles.length === 0 ? 'no role' : roles.join(', ')}`);
+      }
       continue;
     }
     const target = targets.find((t) => t.directory === dir.name);

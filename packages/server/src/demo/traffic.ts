@@ -10,6 +10,7 @@
 // Attacks shaped to fire the demo's rules are mixed in: a first wave moments after start, then
 // one per customer every `attackEveryMs`.
 import { request } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -79,7 +80,8 @@ export function startTraffic(server: RunningServer, targets: DemoTarget[], optio
   const log = server.services.log.child({ component: 'demo-traffic' });
   const host = connectHost(server.services.config.host);
   const base = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
-  const ca = server.tls.cert;
+  // The server's own certificate (self-signed by default), or one a public CA issued.
+  const ca = [...rootCertificates, server.tls.cert];
   const udp: UdpSocket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const cefSockets = new Map<string, Socket>();
   const tokens = new Map<string, Token>();
