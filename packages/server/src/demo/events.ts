@@ -24,6 +24,8 @@ const FIRST = ['alice', 'bruno', 'chen', 'dana', 'emeka', 'fatima', 'gus', 'hana
 const LAST = ['smith', 'meyer', 'wong', 'garcia', 'okafor', 'haddad', 'novak', 'sato', 'petrov', 'brown', 'mensah', 'schulz', 'rossi', 'lund', 'farah', 'iyer'];
 /** Addresses of the documentation ranges (RFC 5737): outside attackers. */
 const ATTACKER_IPS = ['203.0.113.17', '203.0.113.54', '198.51.100.23', '198.51.100.77', '192.0.2.145'];
+/** Password sprays come from addresses of their own: a spray and a brute force from one address would read as neither. */
+const SPRAY_IPS = ['203.0.113.201', '198.51.100.202', '192.0.2.203'];
 const COUNTRIES = ['DE', 'NL', 'FR', 'GB', 'US'];
 const APPS = ['Office 365 Exchange Online', 'Microsoft Teams', 'Office 365 SharePoint Online', 'Azure Portal', 'Microsoft Graph'];
 const PROCESSES = [
@@ -220,7 +222,7 @@ export const ATTACKS: ((r: Random, e: Estate) => Attack)[] = [
     return { name: `brute force against ${user}`, expect: 'Brute force against a Windows account', windows: Array.from({ length: 25 }, () => failedLogon(e, e.domainController, user, ip)) };
   },
   (r, e) => {
-    const ip = pick(r, ATTACKER_IPS);
+    const ip = pick(r, SPRAY_IPS);
     return { name: `password spray from ${ip}`, expect: 'Password spray against Windows accounts', windows: e.users.slice(0, 12).map((u) => failedLogon(e, pick(r, e.windowsHosts), u, ip)) };
   },
   (r, e) => {
