@@ -48,7 +48,7 @@ export async function analyzeQuery(text: string, env: CompileEnv): Promise<Analy
 export function planQuery(analyzed: AnalyzedQuery, env: CompileEnv): { plan: Relation; render?: CompiledQuery['render']; warnings: KqlDiagnostic[] } {
   const nowMicros = BigInt((env.now ?? new Date()).getTime()) * 1000n;
   const lowerer = new Lowerer(analyzed, {
-    home: withSystemFunctions(env.home), nowMicros, ...(env.externalData !== undefined ? { externalDataDirectory: env.externalData.directory } : {}),
+    home: withSystemFunctions(env.home), nowMicros, additional: env.additional ?? [], ...(env.externalData !== undefined ? { externalDataDirectory: env.externalData.directory } : {}),
   });
   const lowered = lowerer.lower();
   const plan = rewrite(lowered.plan, env);

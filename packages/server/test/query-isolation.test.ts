@@ -159,6 +159,10 @@ test('delegated analysts query each customer, and both at once; every row carrie
     });
     assert.equal(scalar.status, 200, scalar.text);
     assert.deepEqual(scalar.json.tables[0].rows, [[3, 3]]);
+    // union * from the SOC's own workspace (no rows) reads the tables only the listed workspaces hold.
+    const everything = await post(`/v1/workspaces/ws-soc/query`, token, { query: 'union withsource=Table * | summarize n = count() by Table, TenantId', workspaces: [ids.fabrikam, N.workspace] });
+    assert.equal(everything.status, 200, everything.text);
+    assert.deepEqual(new Map(everything.json.tables[0].rows.map((r: unknown[]) => [r[1], r[2]])), new Map([[ids.fabrikam, 2], [ids.northwind, 1]]));
   }
 });
 

@@ -33,6 +33,8 @@ export { columnsOfType } from './lower/context.ts';
 
 export interface LowerOptions {
   home: WorkspaceDef;
+  /** The query API's workspaces list (read with the home workspace by a later rewrite): a wildcard's table is read when any of them holds rows of it. */
+  additional?: readonly WorkspaceDef[];
   /** What now() is: microseconds since the epoch, fixed for the whole query. */
   nowMicros: bigint;
   /** The directory externaldata may read from; absent: externaldata is refused. */

@@ -43,9 +43,21 @@ export function lowerUnion(lx: Lowerer, input: Relation | undefined, op: KNode, 
     const tables = wildcardTables(e);
     if (tables !== undefined) {
       // Tables storage does not hold yet have no rows: left out (union * would otherwise read
-      // every standard table), unless no table matched has rows.
+      // every standard table), unless no table matched has rows here or in the query API's
+      // other workspaces.
+      const additional = lx.options.additional ?? [];
       const scans = tables.map((table) => scan(lx.options.home, table, e));
-      const stored = scans.filter((x) => x.kind === 'scan' && x.stored);
+      const holds = (table: string) => additional.some((w) => w.tables.some((t) => t.name === table && t.stored));
+      const stored = scans.filter((x) => x.kind === 'scan' && (x.stored || holds(x.table)));
+      // Tables only the query API's other workspaces have (their custom tables): read there. The
+      // analyser typed the union with the home workspace's tables, so only the columns it knows
+      // (Type, TenantId, TimeGenerated, ...) come from these.
+      const pattern = globPattern(String(e.SimpleName));
+      for (const w of additional) {
+        for (const t of w.tables) {
+          if (t.stored && pattern.test(t.name) && !tables.includes(t.name)) stored.push(scan(w, t.name, e));
+        }
+      }
       for (const plan of stored.length > 0 ? stored : scans.slice(0, 1)) {
         names.push(plan.kind === 'scan' ? plan.table : '');
         inputs.push(plan);
@@ -73,6 +85,11 @@ export function lowerUnion(lx: Lowerer, input: Relation | undefined, op: KNode, 
     ...(sourceColumn !== undefined ? { source: { column: sourceColumn, names } } : {}),
   };
   return union;
+}
+
+/** A table name pattern (`*`, `Sec*`) as a regular expression over whole names. */
+function globPattern(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
 /** The input column that fills output column `c`: same name and type, or `Name` for `Name_type`. */

@@ -65,7 +65,9 @@ function prune(r: Relation, needed: Needed): Relation {
       // input reading only what feeds them. The source column (withsource) stays.
       const data = r.source !== undefined ? r.columns.filter((c) => c.name !== r.source!.column) : r.columns;
       const keep = data.map((c) => needed === 'all' || needed.has(c.name));
-      const columns = r.columns.filter((c) => c.name === r.source?.column || needed === 'all' || needed.has(c.name));
+      // SQL has no empty select list: with nothing needed (union * | count), one column stays.
+      if (r.source === undefined && !keep.includes(true) && keep.length > 0) keep[0] = true;
+      const columns = r.columns.filter((c) => c.name === r.source?.column || keep[data.indexOf(c)]);
       const mapping = r.mapping.map((m) => m.filter((_, j) => keep[j]));
       return {
         ...r,
