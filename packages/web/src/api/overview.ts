@@ -29,18 +29,11 @@ export const TIME_RANGES: readonly TimeRange[] = [
 ];
 
 /**
- * Sentinel's usual tables, always read, so that their data shows from its first minute. Other
- * tables (custom _CL tables, rarer connectors) are read once the Usage table names them: Vigil's
- * KQL has no `union *`, and Usage lists every table that received data, per hour once the hour is over.
+ * Sentinel's own records rather than data arriving from sources: read through `union *` but not
+ * counted as events (SecurityAlert is counted as alerts).
  */
-export const CORE_TABLES = [
-  'SecurityEvent', 'WindowsEvent', 'Event', 'Syslog', 'CommonSecurityLog', 'SigninLogs', 'AADNonInteractiveUserSignInLogs', 'AuditLogs',
-  'OfficeActivity', 'AzureActivity', 'AzureDiagnostics', 'SecurityAlert', 'ThreatIntelligenceIndicator', 'Heartbeat', 'DnsEvents',
-  'W3CIISLog', 'DeviceProcessEvents', 'DeviceNetworkEvents', 'DeviceFileEvents', 'DeviceLogonEvents', 'AWSCloudTrail',
-] as const;
-/** Sentinel's own records, not data that arrives from sources. */
-const NOT_SOURCES = ['SecurityAlert', 'SecurityIncident', 'Usage'];
-const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NOT_SOURCES = ['SecurityIncident', 'Usage', 'SentinelHealth', 'Watchlist'];
+const notSources = NOT_SOURCES.map((t) => `'${t}'`).join(', ');
 
 interface QueryAnswer { tables: { name: string; columns: { name: string; type: string }[]; rows: unknown[][] }[] }
 type Row = Record<string, unknown>;
@@ -61,26 +54,6 @@ async function queryAll(workspaces: readonly SentinelWorkspace[], query: string,
   });
 }
 
-const TABLES_KEPT_MS = 60_000;
-const tablesOf = new Map<string, { at: number; tables: Promise<string[]> }>();
-
-/**
- * The tables to read: Sentinel's usual ones and every table Usage names for the last 61 days.
- * Asked once a minute per scope (the panels that need it share the answer); a failure is not kept.
- */
-function sourceTables(workspaces: readonly SentinelWorkspace[]): Promise<string[]> {
-  const key = workspaces.map((w) => w.customerId).join(',');
-  const kept = tablesOf.get(key);
-  if (kept !== undefined && Date.now() - kept.at < TABLES_KEPT_MS) return kept.tables;
-  const tables = queryAll(workspaces, 'Usage | distinct DataType', 'P61D').then((rows) => {
-    const named = rows.map((r) => String(r.DataType)).filter((t) => TABLE_NAME.test(t) && t !== 'Usage' && t !== 'SecurityIncident');
-    return [...new Set([...CORE_TABLES, ...named])].sort((a, b) => a.localeCompare(b));
-  });
-  tablesOf.set(key, { at: Date.now(), tables });
-  tables.catch(() => { if (tablesOf.get(key)?.tables === tables) tablesOf.delete(key); });
-  return tables;
-}
-
 // --- events, alerts and data sources ---
 
 export interface SeriesPoint { time: Date; current: number; previous: number }
@@ -98,27 +71,24 @@ export interface Activity {
   alerts: SeriesPoint[];
   totals: { events: number; previousEvents: number; alerts: number; previousAlerts: number };
   sources: SourceVolume[];
-  /** The tables read (Sentinel's usual ones and those Usage names). */
-  tables: string[];
 }
 
 /**
  * Rows per workspace, table and point of the chart over two periods (this one and the one before),
  * counted by TimeGenerated: point i covers [start + i*step, start + (i+1)*step).
  */
-export function activityQuery(range: TimeRange, tables: readonly string[]): string {
+export function activityQuery(range: TimeRange): string {
   return [
     `let P = ${range.period}; let step = ${range.step}; let end = now(); let start = end - 2 * P;`,
-    `union withsource=Table isfuzzy=true ${tables.join(', ')}`,
-    `| where TimeGenerated > start and TimeGenerated <= end and Table != 'SecurityIncident'`,
+    'union withsource=Table *',
+    `| where TimeGenerated > start and TimeGenerated <= end and Table !in (${notSources})`,
     `| summarize Rows = count(), Bytes = sum(_BilledSize), Last = max(TimeGenerated) by Workspace = TenantId, Table, Index = toint(floor((TimeGenerated - start) / step, 1))`,
     `| extend Start = start`,
   ].join('\n');
 }
 
 export async function loadActivity(workspaces: readonly SentinelWorkspace[], range: TimeRange): Promise<Activity> {
-  const tables = await sourceTables(workspaces);
-  const rows = await queryAll(workspaces, activityQuery(range, tables), range.twoPeriods);
+  const rows = await queryAll(workspaces, activityQuery(range), range.twoPeriods);
   const points = Math.round(range.periodMs / range.stepMs);
   const start = rows.length > 0 ? Date.parse(String(rows[0]!.Start)) : undefined;
   const series = () => Array.from({ length: points }, () => ({ current: 0, previous: 0 }));
@@ -152,7 +122,6 @@ export async function loadActivity(workspaces: readonly SentinelWorkspace[], ran
     alerts: alerts.map((p, i) => ({ time: at(i), ...p })),
     totals,
     sources: [...sources.values()].sort((a, b) => b.events - a.events || b.previousEvents - a.previousEvents || a.table.localeCompare(b.table)),
-    tables: tables.filter((t) => !NOT_SOURCES.includes(t)),
   };
 }
 
@@ -237,12 +206,12 @@ export const ANOMALY_RULES = {
  * Per workspace and table, the rows of the last hour against the 168 hours before, counted by
  * TimeGenerated; the query keeps the tables whose last hour is an anomaly.
  */
-export function anomalyQuery(tables: readonly string[]): string {
+export function anomalyQuery(): string {
   const { baselineHours: H, regularHours, minimumHours, deviations: k } = ANOMALY_RULES;
   return [
     `let end = now(); let recent = end - 1h; let baseline = recent - ${H}h;`,
-    `union withsource=Table isfuzzy=true ${tables.join(', ')}`,
-    '| where TimeGenerated > baseline and TimeGenerated <= end',
+    'union withsource=Table *',
+    `| where TimeGenerated > baseline and TimeGenerated <= end and Table !in (${notSources}, 'SecurityAlert')`,
     '| summarize Rows = count(), Last = max(TimeGenerated) by Workspace = TenantId, Table, Hour = bin_at(TimeGenerated, 1h, baseline)',
     '| summarize LastHour = sumif(Rows, Hour >= recent), HoursWithData = countif(Hour < recent), BaselineRows = sumif(Rows, Hour < recent),',
     '    BaselineSquares = sumif(Rows * Rows, Hour < recent), LastEvent = max(Last) by Workspace, Table',
@@ -258,13 +227,12 @@ export function anomalyQuery(tables: readonly string[]): string {
   ].join('\n');
 }
 
-export async function loadAnomalies(workspaces: readonly SentinelWorkspace[]): Promise<{ anomalies: Anomaly[]; tables: string[] }> {
-  const tables = (await sourceTables(workspaces)).filter((t) => !NOT_SOURCES.includes(t));
-  const rows = await queryAll(workspaces, anomalyQuery(tables), `PT${ANOMALY_RULES.baselineHours + 2}H`);
+export async function loadAnomalies(workspaces: readonly SentinelWorkspace[]): Promise<Anomaly[]> {
+  const rows = await queryAll(workspaces, anomalyQuery(), `PT${ANOMALY_RULES.baselineHours + 2}H`);
   const anomalies = rows.map((r): Anomaly => ({
     workspaceId: String(r.Workspace), table: String(r.Table), kind: r.Kind as AnomalyKind, lastHour: Number(r.LastHour),
     mean: Number(r.Mean), stdev: Number(r.Stdev), hoursWithData: Number(r.HoursWithData), lastEvent: String(r.LastEvent),
   }));
   anomalies.sort((a, b) => a.kind.localeCompare(b.kind) || a.table.localeCompare(b.table));
-  return { anomalies, tables };
+  return anomalies;
 }

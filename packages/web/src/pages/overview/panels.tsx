@@ -89,7 +89,7 @@ function Sources({ activity, range, scope }: { activity: Activity; range: TimeRa
     <>
       <Text className={styles.secondary}>
         Each table that received events in the last two periods, with its events and billed size ({range.label.toLowerCase()}) and its latest event.
-        Read: Sentinel&apos;s usual tables and every table the Usage table names (a new custom table appears once its first hour is accounted).
+        Every table of the workspace is read (<code>union *</code>), from its first row.
       </Text>
       {activity.sources.length === 0 ? (
         <MessageBar intent="info"><MessageBarBody>No table received events in the last two periods.</MessageBarBody></MessageBar>
@@ -215,7 +215,7 @@ export function AnomaliesPanel({ scope }: { scope: Scope }) {
   return (
     <Panel id="overview-anomalies" title="Anomalies in data arrival" state={anomalies} retry={retry}
       failure="Data arrival could not be checked" loading="Checking data arrival…">
-      {({ anomalies: list }) => (
+      {(list) => (
         <>
           <Text className={styles.secondary}>
             Each table&apos;s rows in the last hour against its hourly rows in the {baselineHours} hours before (hours without data count as none):{' '}
