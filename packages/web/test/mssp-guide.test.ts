@@ -117,6 +117,16 @@ describe('the MSSP guide, end to end', () => {
     assert.deepEqual(await listedWorkspaces(page), ['ws-fabrikam | Fabrikam | Delegated', 'ws-northwind | Northwind Traders | Delegated']);
     await checkPage(page, '92-guide-workspaces');
 
+    // 4. Open Fabrikam's workspace: its overview, as for a workspace of his own directory.
+    await page.getByRole('link', { name: 'Overview of ws-fabrikam' }).click();
+    await page.waitForURL(`${server.url}/overview?workspace=${encodeURIComponent(FABRIKAM_WS)}`);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    await page.getByRole('group', { name: 'Incidents created, last 24 hours', exact: true }).getByText('1', { exact: true }).waitFor({ timeout: 30_000 });
+    const sources = page.getByRole('table', { name: 'Data sources', exact: true });
+    await sources.locator('tbody tr').filter({ hasText: 'Signins_CL' }).filter({ has: page.getByRole('cell', { name: '3', exact: true }) }).waitFor({ timeout: 30_000 });
+    await page.getByRole('table', { name: 'Recent incidents', exact: true }).getByText('Brute force on dc01').waitFor();
+    await checkPage(page, '93-guide-overview');
+
     // 5. Work an incident: assign it, comment, close it.
     await nav(page).getByRole('link', { name: 'Incidents' }).click();
     const queue = page.getByRole('table', { name: 'Incidents' });
@@ -146,6 +156,20 @@ describe('the MSSP guide, end to end', () => {
     assert.equal(closed.body.properties.status, 'Closed');
     assert.equal(closed.body.properties.classification, 'TruePositive');
     assert.equal(closed.body.properties.owner.userPrincipalName, eli.upn);
+
+    // 6. One KQL query across both customers, with workspace().
+    await nav(page).getByRole('link', { name: 'Logs' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Logs' }).waitFor();
+    await page.locator('.monaco-editor textarea').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText("union workspace('ws-fabrikam').Signins_CL, workspace('ws-northwind').Signins_CL\n| summarize Failures = count() by Computer\n| order by Computer asc");
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const results = page.getByRole('table', { name: 'Results' });
+    await results.locator('tbody tr').filter({ hasText: 'nw-dc' }).waitFor({ timeout: 30_000 });
+    const rows = await Promise.all((await results.locator('tbody tr').all()).map(async (r) => (await r.locator('td').allInnerTexts()).map((c) => c.trim()).join(' | ')));
+    assert.deepEqual(rows, ['dc01 | 3', 'nw-dc | 2']);
+    await checkPage(page, '96-guide-logs');
 
     // 7. A connector in a delegated workspace needs a direct sign-in; Eli is Fabrikam's guest.
     await nav(page).getByRole('link', { name: 'Workspaces' }).click();

@@ -53,7 +53,7 @@ export function KqlEditor({ initial, schema, onRun, onReady, label }: {
   useEffect(() => {
     if (mod === undefined || host.current === null) return;
     const { monaco } = mod;
-    const model = monaco.editor.createModel(initial, 'kusto');
+    const model = mod.kqlModel(initial);
     const editor = monaco.editor.create(host.current, {
       model, theme: 'kusto-light', automaticLayout: true, minimap: { enabled: false }, fontSize: 14, scrollBeyondLastLine: false,
       ariaLabel: label, tabFocusMode: true, fixedOverflowWidgets: true, wordWrap: 'on', lineNumbersMinChars: 3,
@@ -78,7 +78,8 @@ export function KqlEditor({ initial, schema, onRun, onReady, label }: {
       },
     });
     const clearServerMarkers = model.onDidChangeContent(() => monaco.editor.setModelMarkers(model, SERVER_MARKERS, []));
-    return () => { clearServerMarkers.dispose(); editor.dispose(); model.dispose(); editorRef.current = undefined; };
+    // The model stays (kqlModel): only the editor goes with the page.
+    return () => { clearServerMarkers.dispose(); monaco.editor.setModelMarkers(model, SERVER_MARKERS, []); editor.dispose(); editorRef.current = undefined; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mod]);
 

@@ -37,6 +37,19 @@ self.MonacoEnvironment = {
 
 export { monaco };
 
+let shared: monaco.editor.ITextModel | undefined;
+
+/**
+ * The one KQL model of the page, kept when the page is left: monaco-kusto validates a model a
+ * moment after each change and reads it again when its worker answers; a model disposed in between
+ * makes it throw (getVersionId of null) on whatever page the user went to.
+ */
+export function kqlModel(initial: string): monaco.editor.ITextModel {
+  if (shared === undefined || shared.isDisposed()) shared = monaco.editor.createModel(initial, 'kusto');
+  else if (shared.getValue() !== initial) shared.setValue(initial);
+  return shared;
+}
+
 /** Gives the schema to the Kusto worker of a model (IntelliSense and the analyser use it). */
 export async function setKustoSchema(model: monaco.editor.ITextModel, schema: EngineSchema): Promise<void> {
   const accessor = await getKustoWorker();
