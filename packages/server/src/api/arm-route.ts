@@ -14,6 +14,7 @@ import { recordActivity, type ActivityInput } from '../control/activity-log.ts';
 import { forwardActivity } from '../ingest/azure-activity.ts';
 import { canonicalId, parseScope } from '../arm/resource-id.ts';
 import { OPERATIONAL_INSIGHTS, SECURITY_INSIGHTS, requireManagingTenantReady } from '../control/providers.ts';
+import { recordRoute } from './openapi/registry.ts';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
@@ -57,11 +58,17 @@ export interface ArmRouteSpec<S extends z.ZodType | undefined> {
   /** Refuses a delegated grant with this error (rules such as "connectors need a direct sign-in"). */
   refuseDelegated?: (req: ArmRequest) => ApiError;
   handler: (req: ArmRequest<S extends z.ZodType ? z.infer<S> : unknown>) => Promise<ArmResult>;
+  /** For the API reference (GET /openapi.json, docs/api.md): one line; derived from method, path and action when absent. */
+  summary?: string;
+  /** For the API reference: a longer explanation. */
+  description?: string;
 }
 
 const WRITE_METHODS = new Set<Method>(['PUT', 'POST', 'DELETE', 'PATCH']);
 
 export function armRoute<S extends z.ZodType | undefined>(app: FastifyInstance, services: Services, spec: ArmRouteSpec<S>): void {
+  // The API reference is generated from these very specs (api/openapi/).
+  recordRoute(services, spec);
   app.route({
     method: spec.method,
     url: spec.path,
