@@ -1,7 +1,8 @@
 // A Vigil server as its own process (`vigil serve`), for tests and benchmarks that must kill
 // it, restart it, or measure it apart from the load generator.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,4 +60,44 @@ export async function stopChildServer(child: ChildProcess, signal: 'SIGTERM' | '
   const exited = new Promise((r) => child.once('exit', r));
   child.kill(signal);
   await exited;
+}
+
+/**
+ * A lock shared by the test processes of this machine (node --test runs two files at once):
+ * taken by the tests that start the demo world, whose data connectors listen on fixed ports
+ * (docs/examples/demo.yaml). A lock left by a process that died is taken over.
+ */
+export async function machineLock(name: string, waitMs = 15 * 60_000): Promise<() => void> {
+  const dir = join(tmpdir(), `${name}.lock`);
+  const owner = join(dir, 'pid');
+  for (const deadline = Date.now() + waitMs; ;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(owner, String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSyncOr(owner));
+      if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(dir, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`waited ${waitMs / 1000} s for the lock ${dir} (held by process ${pid})`);
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+function readFileSyncOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { eventually, startTestServer, ws, type TestServer } from './harness.ts';
 import { spawn } from 'node:child_process';
-import { childEnv, freePort, SERVE_NODE_ARGS, stopChildServer, VIGIL_BIN } from './child-server.ts';
+import { childEnv, freePort, machineLock, SERVE_NODE_ARGS, stopChildServer, VIGIL_BIN } from './child-server.ts';
 import { resolveConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { DEMO_ENVIRONMENT_FILE, DEMO_MARKER, installDemo, startDemoTraffic } from '../src/demo/demo.ts';
@@ -33,8 +33,11 @@ const SI = 'api-version=2024-09-01';
 let dataDir: string;
 let t: TestServer;
 let traffic: TrafficGenerator;
+let unlock: (() => void) | undefined;
 
 before(async () => {
+  // The demo's connectors listen on fixed ports: one demo at a time on this machine (the quick-start test runs one too).
+  unlock = await machineLock('vigil-demo-ports');
   dataDir = join(mkdtempSync(join(tmpdir(), 'vigil-demo-')), 'data');
   const config = resolveConfig({ dataDir, scheduledRuleDelaySeconds: 0, schedulerTickSeconds: 1 });
   // As `vigil serve` does on an empty data directory: apply the demo, then start the server.
@@ -49,6 +52,7 @@ after(async () => {
   await traffic?.stop();
   await t?.close();
   rmSync(join(dataDir, '..'), { recursive: true, force: true });
+  unlock?.();
 });
 
 test('the demo file is an ordinary environment file: the MSSP, its groups and three customers', async () => {
