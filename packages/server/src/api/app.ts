@@ -40,6 +40,9 @@ export interface AppOptions {
 export async function createApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const fastifyOptions: FastifyServerOptions & { https?: { cert: string; key: string } } = {
     loggerInstance: services.log,
+    // One line per request at debug (below), not Fastify's two at info: a busy server (the demo's
+    // traffic, a forwarder) would bury everything else. VIGIL_LOG_LEVEL=debug shows them.
+    disableRequestLogging: true,
     bodyLimit: services.config.maxBodyBytes,
     routerOptions: { caseSensitive: false, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     // Azure's query strings carry `$filter`, `$skipToken`: keep them as plain strings.
@@ -47,6 +50,9 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   } as FastifyServerOptions;
   if (options.https !== undefined) fastifyOptions.https = options.https;
   const app = Fastify(fastifyOptions) as unknown as FastifyInstance;
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
 
   // JSON: an empty body is allowed (the SDKs POST `register` with a JSON content type and no
   // bytes); a malformed one is a 400 that says where it broke.
