@@ -32,6 +32,8 @@ import { registerQueryRoutes } from './query-routes.ts';
 import { registerSavedSearchRoutes } from './saved-search-routes.ts';
 import { registerWatchlistRoutes } from './watchlist-routes.ts';
 import { registerPortalRoutes } from './portal-routes.ts';
+import { trackRoutes } from './openapi/registry.ts';
+import { registerOpenApiRoutes } from './openapi/routes.ts';
 
 export interface AppOptions {
   https?: { cert: string; key: string };
@@ -92,6 +94,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     return reply.code(404).send(e.toBody());
   });
 
+  // Every route registered from here on is seen by the API reference's test (api/openapi/).
+  trackRoutes(app, services);
   registerIdentityRoutes(app, services);
   registerSubscriptionRoutes(app, services);
   registerProviderRoutes(app, services);
@@ -120,6 +124,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   await registerDataCollectorRoutes(app, services);
   await registerImportRoutes(app, services);
   await registerQueryRoutes(app, services);
+  registerOpenApiRoutes(app, services);
   registerPortalRoutes(app);
   return app;
 }

@@ -62,6 +62,8 @@ export interface ArmRouteSpec<S extends z.ZodType | undefined> {
   summary?: string;
   /** For the API reference: a longer explanation. */
   description?: string;
+  /** For the API reference, when the route reads its body itself (no `body` above): what it takes. Not validated here. */
+  documentedBody?: { description: string; schema?: z.ZodType; jsonSchema?: Record<string, unknown>; contentType?: string };
 }
 
 const WRITE_METHODS = new Set<Method>(['PUT', 'POST', 'DELETE', 'PATCH']);

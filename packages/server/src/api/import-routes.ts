@@ -30,6 +30,9 @@ export async function registerImportRoutes(app: FastifyInstance, services: Servi
       method: 'POST',
       path: `${WS}/tables/:tableName/import`,
       apiVersions: API_VERSIONS.vigilImport,
+      summary: 'Import rows into a table',
+      description: 'Vigil\'s file import (used by `vigil import`): rows already read from a Log Analytics export, or raw syslog/CEF lines, written into one table. At most 32 MB per call, all or nothing: a row that does not fit refuses the call, naming the row and the column.',
+      documentedBody: { description: 'A JSON array of row objects (gzip allowed).', jsonSchema: { type: 'array', items: { type: 'object' } } },
       access: (req) => ({ action: 'Microsoft.OperationalInsights/workspaces/tables/write', scope: `${wsIdOf(req)}/tables/${req.params.tableName!.toLowerCase()}` }),
       handler: async (req) => {
         const w = await requireWorkspace(services, req, wsIdOf(req));

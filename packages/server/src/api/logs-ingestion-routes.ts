@@ -34,6 +34,9 @@ export async function registerLogsIngestionRoutes(app: FastifyInstance, services
       path: '/dataCollectionRules/:immutableId/streams/:stream',
       apiVersions: API_VERSIONS.logsIngestion,
       dataPlane: true,
+      summary: 'Send logs through a data collection rule',
+      description: 'The Logs Ingestion API: a JSON array of records (gzip allowed, at most 1 MB) for the stream, written to every table the rule sends the stream to. All or nothing: a record that does not fit refuses the call, naming it. The caller needs the data action Microsoft.Insights/Telemetry/Write on the rule (Monitoring Metrics Publisher).',
+      documentedBody: { description: "A JSON array of records with the stream's columns (others are dropped). Content-Encoding: gzip is accepted.", jsonSchema: { type: 'array', items: { type: 'object' } } },
       access: async (req) => ({ action: 'Microsoft.Insights/Telemetry/Write', scope: (await findRule(req.params.immutableId!)).id, conditions: { dataAction: true } }),
       handler: async (req) => {
         const rule = await findRule(req.params.immutableId!);

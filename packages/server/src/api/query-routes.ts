@@ -57,13 +57,21 @@ export async function registerQueryRoutes(app: FastifyInstance, services: Servic
       const byResource = `${prefix}/subscriptions/:subscriptionId/resourcegroups/:resourceGroupName/providers/Microsoft.OperationalInsights/workspaces/:workspaceName/query`;
       const homeById = (req: ArmRequest) => req.params.workspaceId!;
       const homeByResource = (req: ArmRequest) => workspaceId(req.params.subscriptionId!, req.params.resourceGroupName!, req.params.workspaceName!);
+      // For the API reference (GET /openapi.json, docs/api.md).
+      const alias = prefix === '' ? ' Also served without /v1 (what @azure/monitor-query-logs calls when its endpoint is this server\'s root).' : '';
       for (const [path, home] of [[byId, homeById], [byResource, homeByResource]] as const) {
+        const target = path === byId ? 'a workspace by its id (customerId)' : 'a workspace by its resource id';
         armRoute(scope, services, {
           method: 'POST', path, apiVersions: 'none', dataPlane: true, access: 'per-item',
+          summary: 'Run a KQL query',
+          description: `Runs KQL over ${target}, and the other workspaces listed in \`workspaces\` (names, ids or resource ids, across directories). Each workspace is authorized on its own: one the caller may not read answers WorkspaceNotFoundError, as if it did not exist. Header \`Prefer: wait=<seconds>\` sets the time limit.${alias}`,
+          documentedBody: { description: 'The query, an ISO 8601 timespan (or start/end) and more workspaces.', schema: QueryBody },
           handler: (req) => single(services, req, home(req), readQuery(req.body, 'body')),
         });
         armRoute(scope, services, {
           method: 'GET', path, apiVersions: 'none', dataPlane: true, access: 'per-item',
+          summary: 'Run a KQL query (query string)',
+          description: `The same as POST, with \`query\`, \`timespan\` and \`workspaces\` (comma-separated) in the query string.${alias}`,
           handler: (req) => single(services, req, home(req), readQuery({
             query: req.query.query,
             timespan: req.query.timespan,
@@ -73,6 +81,9 @@ export async function registerQueryRoutes(app: FastifyInstance, services: Servic
       }
       armRoute(scope, services, {
         method: 'POST', path: `${prefix}/$batch`, apiVersions: 'none', dataPlane: true, access: 'per-item',
+        summary: 'Run several queries in one call',
+        description: `Up to ${MAX_BATCH_REQUESTS} queries, each on its own workspace, answered in the order asked; each answer has its own status (one refused query does not fail the others).${alias}`,
+        documentedBody: { description: 'The queries: each with an id, the workspace and the body of a single query.', schema: BatchBody },
         handler: (req) => batch(services, req),
       });
     }
