@@ -265,7 +265,7 @@ function hoistDefs(schema: Json, name: string, components: Json): Json {
 }
 
 function schemaName(method: string, path: string): string {
-  const segments = path.split('/').filter((s) => s !== '' && !s.startsWith(':') && !s.startsWith('$'));
+  const segments = path.split('/').filter((s) => s !== '' && !s.startsWith(':')).map((s) => s.replace(/^\$/, ''));
   const last = segments[segments.length - 1] ?? 'Request';
   const base = method === 'POST' ? last : singular(last);
   return `${base.charAt(0).toUpperCase()}${base.slice(1).replace(/[^A-Za-z0-9]/g, '')}Body`;

@@ -15,7 +15,7 @@ function typeOf(document: Json, schema: Json | undefined): string {
   const s = resolve(document, schema);
   if (s === undefined) return 'any';
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
-  if (Array.isArray(s.enum)) return s.enum.length <= 6 ? s.enum.map((v: unknown) => `\`${String(v)}\``).join(' \\| ') : `one of ${s.enum.length} values`;
+  if (Array.isArray(s.enum)) return s.enum.length <= 6 ? s.enum.map((v: unknown) => `\`${String(v)}\``).join(' / ') : `one of ${s.enum.length} values`;
   if (Array.isArray(s.anyOf ?? s.oneOf)) {
     const kinds = [...new Set((s.anyOf ?? s.oneOf).map((x: Json) => typeOf(document, x)))].filter((k) => k !== 'null');
     return kinds.join(' or ') || 'any';
@@ -39,8 +39,8 @@ function bodyFields(document: Json, schema: Json | undefined, depth = 0): string
   return out;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n+/g, ' ');
+function oneLine(text: string): string {
+  return text.replace(/\n+/g, ' ');
 }
 
 export function toMarkdown(document: Json): string {
@@ -86,7 +86,7 @@ export function toMarkdown(document: Json): string {
       else if (a?.mode === 'request') facts.push(a.action === undefined ? 'Action: decided from the request' : `Action: \`${a.action}\`${a.dataAction === true ? ' (data action)' : ''} on the scope the request names`);
       else if (Array.isArray(op.security) && op.security.length === 0) facts.push('No sign-in');
       else if (Array.isArray(op.security) && op.security[0]?.sharedKey !== undefined) facts.push('Signed with the workspace\'s shared key');
-      const versions: string[] | undefined = op['x-ms-api-versions'];
+      const versions: string[] | undefined = (op.parameters ?? []).find((p: Json) => p.name === 'api-version')?.schema?.enum;
       if (versions !== undefined) facts.push(`api-version: \`${versions[0]}\`${versions.length > 1 ? ` (and ${versions.length - 1} older)` : ''}`);
       const query = (op.parameters ?? []).filter((p: Json) => p.in === 'query' && p.name !== 'api-version').map((p: Json) => `\`${p.name}\``);
       if (query.length > 0) facts.push(`Query: ${query.join(', ')}`);
@@ -99,7 +99,7 @@ export function toMarkdown(document: Json): string {
         const name = ref === undefined ? '' : ` \`${ref.split('/').pop()}\``;
         const text = fields.length > 0 ? fields.join(', ') : (op.requestBody.description ?? typeOf(document, media.schema));
         const note = resolve(document, media.schema)?.['x-vigil-schema-note'];
-        facts.push(`Body${name} (${contentType}): ${escapeCell(text)}${note === undefined ? '' : ` (${note})`}`);
+        facts.push(`Body${name} (${contentType}): ${oneLine(text)}${note === undefined ? '' : ` (${note})`}`);
       }
       const ok = Object.keys(op.responses ?? {}).filter((s) => /^[23]\d\d$/.test(s));
       if (ok.length > 0) facts.push(`Answers: ${ok.join(', ')}`);
