@@ -59,6 +59,10 @@ test('every route the server registers is documented, or is not API on purpose (
   assert.deepEqual(undocumented, [], 'routes served but neither documented nor excluded: describe them in api/openapi/plain-routes.ts (or route them through armRoute())');
   for (const key of plain) assert.ok(registered.has(key), `plain-routes.ts describes ${key}, which the server does not serve`);
   assert.ok(collected.registered.some((r) => notApi(r.method, r.path) !== undefined), 'the portal\'s paths are registered and excluded');
+  // The exclusions are the portal's own paths, nothing that looks like API.
+  for (const [method, path] of [['GET', '/subscriptions'], ['GET', '/workspaces/:workspaceId/query'], ['POST', '/incidents'], ['GET', '/v1/workspaces/:workspaceId/query'], ['GET', '/assets/:file/x']]) {
+    assert.equal(notApi(method!, path!), undefined, `${method} ${path} is not excluded`);
+  }
 });
 
 test('the document has OpenAPI 3.1\'s structure: parameters match the path templates, every $ref resolves, every operation answers', () => {

@@ -132,6 +132,8 @@ export function defaultSummary(method: string, path: string): string {
       return `Delete ${singular(type)}`;
     case 'POST':
       if (endsWithParam) return `Create ${singular(type)}`;
+      // Azure lists some things with a POST on a plural (an incident's alerts, a workspace's keys).
+      if (parent !== '' && /s$/.test(lastStatic)) return `List ${type} (${singular(parent)})`;
       return parent === '' ? cap(type) : `${cap(type)} (${singular(parent)})`;
     default:
       return `${method} ${path}`;
