@@ -18,6 +18,10 @@ import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
 import { eventually, startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
 import { INGEST, queryWorld, securityEventsRule, upload } from '../../server/test/query-fixtures.ts';
 import { checkPage, launchChromium, openPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import { rulesFromArmTemplate as readInBrowser, rulesToArmTemplate as writeInBrowser } from '../src/pages/analytics/arm-template.ts';
+import type { AlertRule } from '../src/api/analytics.ts';
+import { rulesFromArmTemplate as readOnServer, rulesToArmTemplate as writeOnServer } from '../../server/src/detect/rule-arm-template.ts';
+import { parseRuleProperties } from '../../server/src/detect/rule-model.ts';
 
 const { ana, eli, fabrikamAdmin, northwindAdmin } = WORLD.users;
 const F = WORLD.fabrikam;
@@ -155,7 +159,7 @@ describe('the Analytics page', () => {
     await row.getByText('Succeeded · 1 row').waitFor();
     await row.getByText('1 in 1 run').waitFor();
     await row.getByText('Credential Access').waitFor();
-    await checkPage(page, '80-analytics-rules');
+    await checkPage(page, 'a0-analytics-rules');
 
     // The template gallery: Create rule opens the wizard filled from the template.
     await page.getByRole('tab', { name: 'Rule templates' }).click();
@@ -166,7 +170,7 @@ describe('the Analytics page', () => {
     await page.getByLabel('Search templates').fill('Brute force against a Windows');
     await until(async () => (await templates.locator('tbody tr').count()) === 1, 'one template matching');
     await templates.getByText('SecurityEvent').first().waitFor();
-    await checkPage(page, '81-analytics-templates');
+    await checkPage(page, 'a1-analytics-templates');
     await page.getByRole('button', { name: 'Create rule from Brute force against a Windows account' }).click();
     const w = wizard(page);
     await w.getByRole('heading', { name: 'Create scheduled analytics rule' }).waitFor();
@@ -175,7 +179,7 @@ describe('the Analytics page', () => {
     assert.equal(await w.getByRole('checkbox', { name: 'Credential Access' }).isChecked(), true);
     assert.equal(await w.getByLabel('Techniques').inputValue(), 'T1110, T1110.001');
     await w.getByRole('textbox', { name: /^Name/ }).fill('Brute force on Fabrikam hosts');
-    await checkPage(page, '82-analytics-wizard-general');
+    await checkPage(page, 'a2-analytics-wizard-general');
 
     // A bad query: the server's message at the query field, the logic step opened on it, nothing lost.
     await w.getByRole('tab', { name: 'Set rule logic' }).click();
@@ -191,7 +195,7 @@ describe('the Analytics page', () => {
     const problem = await description(query);
     assert.match(problem, /properties\.query: .*NoSuchColumn/);
     assert.equal(await query.inputValue(), 'SecurityEvent | where NoSuchColumn == 1');
-    await checkPage(page, '83-analytics-wizard-bad-query');
+    await checkPage(page, 'a3-analytics-wizard-bad-query');
 
     // Test with current data: the windows of the last day, counted by the server.
     await query.fill(templateQuery);
@@ -209,7 +213,7 @@ describe('the Analytics page', () => {
     const window = expected.body.windows.find((x: any) => x.alerts > 0);
     assert.deepEqual((await alerting.locator('tbody tr td').allInnerTexts()).slice(2), [String(window.rows), '1']);
     await simulation.getByRole('img', { name: /Alerts per window/ }).waitFor();
-    await checkPage(page, '84-analytics-wizard-test');
+    await checkPage(page, 'a4-analytics-wizard-test');
 
     // Incident settings, then Create by keyboard.
     await w.getByRole('tab', { name: 'Incident settings' }).click();
@@ -217,7 +221,7 @@ describe('the Analytics page', () => {
     await w.getByRole('radio', { name: /if all the entities match/ }).waitFor();
     await w.getByRole('tab', { name: 'Review + create' }).click();
     await w.getByText('AllEntities within 5 hours').waitFor();
-    await checkPage(page, '85-analytics-wizard-review');
+    await checkPage(page, 'a5-analytics-wizard-review');
     const create = w.getByRole('button', { name: 'Create', exact: true });
     await create.focus();
     await page.keyboard.press('Shift+Tab');
@@ -259,7 +263,7 @@ describe('the Analytics page', () => {
     await refused.getByText('Refused').waitFor();
     await refused.getByText(/properties\.severity/).waitFor();
     assert.equal(await results.getByRole('row').filter({ hasText: 'Created' }).count(), 2);
-    await checkPage(page, '86-analytics-import');
+    await checkPage(page, 'a6-analytics-import');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expectRules(page, ['Brute force on Fabrikam hosts', 'Failed logons on a host', 'Northwind confidential detection']);
     const nwRules = (await server.request('GET', `${rulesOf(NORTHWIND_WS)}?${V}`, { token: nwToken })).body.value;
@@ -285,7 +289,7 @@ describe('the Analytics page', () => {
     await wizard(page).getByRole('button', { name: 'Save' }).click();
     const conflict = wizard(page).getByRole('alert').filter({ hasText: 'The rule was changed since you opened it' });
     await conflict.waitFor();
-    await checkPage(page, '87-analytics-conflict');
+    await checkPage(page, 'a7-analytics-conflict');
     await conflict.getByRole('button', { name: 'Open the current version' }).click();
     await conflict.waitFor({ state: 'detached' });
     await wizard(page).getByRole('tab', { name: 'General' }).click();
@@ -301,7 +305,7 @@ describe('the Analytics page', () => {
     await page.getByRole('button', { name: 'Actions for Failed logons on a host' }).click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete Failed logons on a host?' });
-    await checkPage(page, '88-analytics-delete');
+    await checkPage(page, 'a8-analytics-delete');
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await expectRules(page, ['Brute force on Fabrikam hosts', 'Northwind confidential detection']);
     assert.equal((await server.request('GET', `${rulesOf(NORTHWIND_WS)}/failed-logons?${V}`, { token: nwToken })).status, 404);
@@ -322,7 +326,7 @@ describe('the Analytics page', () => {
     await page.getByRole('button', { name: 'Actions for Failed logons on a host' }).click();
     assert.equal(await page.getByRole('menuitem', { name: 'Disable' }).getAttribute('aria-disabled'), 'true');
     assert.equal(await page.getByRole('menuitem', { name: 'Delete' }).getAttribute('aria-disabled'), 'true');
-    await checkPage(page, '89-analytics-responder');
+    await checkPage(page, 'a9-analytics-responder');
     await page.getByRole('menuitem', { name: 'View' }).click();
 
     // The rule opens for reading and testing; there is nothing to save.
@@ -336,7 +340,7 @@ describe('the Analytics page', () => {
     await w.getByRole('tab', { name: 'Review + create' }).click();
     await w.getByText('Your roles do not allow saving analytics rules in this workspace').waitFor();
     assert.equal(await w.getByRole('button', { name: /^(Save|Create)$/ }).count(), 0);
-    await checkPage(page, '89-analytics-responder-view');
+    await checkPage(page, 'a9-analytics-responder-view');
     await w.getByRole('button', { name: 'Close' }).click();
 
     // The gallery: its Create rule buttons are disabled too.
@@ -358,7 +362,54 @@ describe('the Analytics page', () => {
     await page.goto(`${server.url}/analytics?workspace=${encodeURIComponent(NORTHWIND_WS)}`);
     await page.getByText('Workspace not in your selection').waitFor();
     assert.equal(await rulesTable(page).count(), 0);
-    await checkPage(page, '8a-analytics-customer');
+    await checkPage(page, 'aa-analytics-customer');
     assert.deepEqual(unexpectedErrors(checked), []);
+  });
+});
+
+// The page's ARM template reader and writer (in the browser) against the server's, which
+// `vigil rules import|export` use and which read Sentinel's own Export: each reads what the other
+// writes, strings that look like expressions included.
+describe("the Analytics page's ARM templates", () => {
+  const properties = {
+    displayName: '[Fabrikam] Failed logons [high]', description: "It's [[not] an expression", severity: 'High', enabled: true,
+    query: "SecurityEvent | where EventID == 4625 | extend Note = '[x]'", queryFrequency: 'PT5M', queryPeriod: 'PT1H',
+    tactics: ['CredentialAccess'], techniques: ['T1110'], alertRuleTemplateName: BRUTE_FORCE_TEMPLATE, templateVersion: '1.0.0',
+    entityMappings: [{ entityType: 'Host', fieldMappings: [{ identifier: 'HostName', columnName: 'Computer' }] }],
+    customDetails: { Note: 'Note' },
+  };
+
+  test('what the page exports, the server (and so the CLI) imports unchanged', () => {
+    const definition = parseRuleProperties('Scheduled', properties);
+    const rule = { id: 'x', name: 'rule-1', kind: 'Scheduled', etag: '"e"', properties: { ...definition.properties, lastModifiedUtc: '2026-11-27T00:00:00Z', disabledReason: 'x' } } as unknown as AlertRule;
+    const template = JSON.parse(JSON.stringify(writeInBrowser([rule])));
+    assert.equal(template.resources[0].properties.displayName, '[[Fabrikam] Failed logons [high]');
+    assert.equal(template.resources[0].properties.lastModifiedUtc, undefined);
+    const [read, ...rest] = readOnServer(template, 'ws-northwind');
+    assert.equal(rest.length, 0);
+    assert.equal(read!.name, 'rule-1');
+    assert.deepEqual(read!.definition, definition);
+  });
+
+  test('what the server exports, the page imports unchanged; what it cannot evaluate is named', () => {
+    const definition = parseRuleProperties('Scheduled', properties);
+    const template = writeOnServer([{ name: 'rule-1', definition }, { name: 'rule-2', definition: parseRuleProperties('NRT', { displayName: 'NRT', severity: 'Low', enabled: false, query: 'SecurityEvent' }) }]);
+    const [one, two] = readInBrowser(JSON.stringify(template));
+    if (!one?.ok || !two?.ok) assert.fail(`both rules read: ${JSON.stringify([one, two])}`);
+    assert.equal(one.name, 'rule-1');
+    assert.deepEqual(parseRuleProperties(one.kind, one.properties), definition);
+    assert.equal(two.kind, 'NRT');
+    assert.equal(two.properties.enabled, false);
+
+    const first = (template['resources'] as { properties: object }[])[0]!;
+    const withVariable = { ...template, resources: [{ ...first, properties: { ...first.properties, severity: "[variables('severity')]" } }] };
+    const [refused] = readInBrowser(JSON.stringify(withVariable));
+    if (refused === undefined || refused.ok) assert.fail('the expression is refused');
+    assert.match(refused.message, /^resources\[0\]\.properties\.severity is the template expression "\[variables\('severity'\)\]".*vigil rules import/);
+    assert.throws(() => readInBrowser('{"resources": 1}'), /no "resources" array/);
+    assert.throws(() => readInBrowser('[1'), /The file is not JSON/);
+    const [other] = readInBrowser(JSON.stringify({ resources: [{ type: 'Microsoft.Storage/storageAccounts', name: 'x' }] }));
+    if (other === undefined || other.ok) assert.fail('the storage account is not read as a rule');
+    assert.match(other.message, /not an analytics rule/);
   });
 });
