@@ -64,14 +64,16 @@ export class DocSession {
     return env;
   }
 
-  /** Runs every example of a page in order; throws with the page's line and the output of the first that fails. */
-  async runPage(page: string, markdown: string): Promise<Example[]> {
+  /** Runs every example of a page in order, and returns each with what it printed; throws with the page's line and the output of the first that fails. */
+  async runPage(page: string, markdown: string): Promise<Array<Example & { output: string }>> {
     const blocks = examples(markdown);
+    const ran: Array<Example & { output: string }> = [];
     for (const block of blocks) {
       const where = `${page}:${block.line}`;
       if (block.tag === 'server') {
         await this.stopServer();
         this.env.VIGIL_URL = await this.startServer(this.prelude.join('\n') + '\n' + block.code, where);
+        ran.push({ ...block, output: this.serverOutput });
         continue;
       }
       if (block.tag === 'stopped') await this.stopServer();
@@ -80,8 +82,9 @@ export class DocSession {
         throw new Error(`${where} failed (exit ${res.status}):\n${block.code}\n--- output:\n${res.output}\n--- server:\n${this.serverOutput.slice(-2000)}`);
       }
       if (block.tag === 'env') this.prelude.push(block.code);
+      ran.push({ ...block, output: res.output });
     }
-    return blocks;
+    return ran;
   }
 
   async stopServer(): Promise<void> {
