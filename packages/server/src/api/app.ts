@@ -1,5 +1,5 @@
 // The HTTP application: parsers, the error edge, and every route group.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services.ts';
 import { ApiError } from '../errors.ts';
 import { toApiError, wwwAuthenticate } from './error-edge.ts';
@@ -44,7 +44,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     loggerInstance: services.log,
     // One line per request at debug (below), not Fastify's two at info: a busy server (the demo's
     // traffic, a forwarder) would bury everything else. VIGIL_LOG_LEVEL=debug shows them.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: services.config.maxBodyBytes,
     routerOptions: { caseSensitive: false, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     // Azure's query strings carry `$filter`, `$skipToken`: keep them as plain strings.
