@@ -294,7 +294,15 @@ describe('the Analytics page', () => {
     await conflict.waitFor({ state: 'detached' });
     await wizard(page).getByRole('tab', { name: 'General' }).click();
     assert.equal(await wizard(page).getByRole('combobox', { name: 'Severity' }).inputValue(), 'Low');
+    // Leaving a wizard with changes asks first.
+    await wizard(page).getByRole('combobox', { name: 'Severity' }).selectOption('High');
     await wizard(page).getByRole('button', { name: 'Cancel' }).click();
+    const discard = page.getByRole('dialog', { name: 'Discard your changes?' });
+    await discard.getByRole('button', { name: 'Keep editing' }).click();
+    assert.equal(await wizard(page).getByRole('combobox', { name: 'Severity' }).inputValue(), 'High');
+    await wizard(page).getByRole('button', { name: 'Cancel' }).click();
+    await discard.getByRole('button', { name: 'Discard' }).click();
+    await wizard(page).waitFor({ state: 'detached' });
 
     // Disable from the row's menu, then delete after the confirmation.
     await page.getByRole('button', { name: 'Actions for Failed logons on a host' }).click();

@@ -5,7 +5,7 @@
 // the step holding the first one is opened. Nothing entered is lost by a refusal.
 import { useState, type ReactNode } from 'react';
 import {
-  Badge, Button, Checkbox, Divider, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Radio, RadioGroup,
+  Badge, Button, Checkbox, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle, Divider, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Radio, RadioGroup,
   Select, Switch, Tab, TabList, Text, Textarea, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
@@ -50,6 +50,7 @@ export function RuleWizard({ workspace, permissions, initial, onClose }: { works
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<unknown>();
   const [reloading, setReloading] = useState(false);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const editing = initial.etag !== undefined;
   const canSave = !permissions.loading && permissions.write;
   const errors = fieldErrors(refusal);
@@ -134,8 +135,20 @@ export function RuleWizard({ workspace, permissions, initial, onClose }: { works
         {step === 'review' && canSave ? (
           <Button appearance="primary" disabled={saving} onClick={() => { void save(); }}>{saving ? 'Saving…' : editing ? 'Save' : 'Create'}</Button>
         ) : null}
-        <Button onClick={() => onClose(false)}>{canSave ? 'Cancel' : 'Close'}</Button>
+        <Button onClick={() => { if (canSave && draft !== initial) setConfirmDiscard(true); else onClose(false); }}>{canSave ? 'Cancel' : 'Close'}</Button>
       </div>
+      <Dialog open={confirmDiscard} onOpenChange={(_e, d) => { if (!d.open) setConfirmDiscard(false); }}>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>Discard your changes?</DialogTitle>
+            <DialogContent>What you entered in the wizard is not saved and will be lost.</DialogContent>
+            <DialogActions>
+              <Button appearance="primary" onClick={() => onClose(false)}>Discard</Button>
+              <Button onClick={() => setConfirmDiscard(false)}>Keep editing</Button>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
     </section>
   );
 }
