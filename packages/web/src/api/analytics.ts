@@ -136,8 +136,23 @@ export const saveRule = (workspaceId: string, name: string, kind: RuleKind, prop
 
 export const deleteRule = (workspaceId: string, name: string) => armRequest<void>('DELETE', `${rulesOf(workspaceId)}/${encodeURIComponent(name)}?${V}`);
 
-export const ruleRuns = (workspaceId: string, name: string, top = 200) =>
-  armRequest<RuleRuns>('GET', `${workspaceId}/providers/Vigil.SecurityInsights/alertRules/${encodeURIComponent(name)}/runs?${VIGIL}&$top=${top}`);
+/** A workspace holds up to 512 rules: their runs are read a few at a time, not all at once. */
+const RUNS_AT_ONCE = 6;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function fewAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= RUNS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+export const ruleRuns = (workspaceId: string, name: string, top = 200) => fewAtATime(() =>
+  armRequest<RuleRuns>('GET', `${workspaceId}/providers/Vigil.SecurityInsights/alertRules/${encodeURIComponent(name)}/runs?${VIGIL}&$top=${top}`));
 
 export const listTemplates = (workspaceId: string) =>
   armList<AlertRuleTemplate>(`${workspaceId}/providers/Microsoft.SecurityInsights/alertRuleTemplates?${V}`);
