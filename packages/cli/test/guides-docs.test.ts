@@ -5,8 +5,11 @@
 // what a block shows as refused must be refused for the reason the page gives.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DOCS, DocSession } from './doc-examples.ts';
 
 const sessions: DocSession[] = [];
@@ -55,5 +58,85 @@ describe('docs/mssp-guide.md', () => {
     const revoke = outputOf(ran, 'registrationAssignments/$ASSIGNMENT');
     assert.match(revoke, /resourceGroups\/write {2}Succeeded {2}lee@contososoc\.example {2}delegated/);
     assert.match(revoke, /no workspace of that name[\s\S]*vigil query exited 2/);
+  });
+});
+
+describe('docs/operator-guide.md', () => {
+  let session: DocSession;
+
+  test('every command example runs, in order, and shows what the guide says', async () => {
+    session = new DocSession({ ownCertificate: true });
+    sessions.push(session);
+    const page = readFileSync(join(DOCS, 'operator-guide.md'), 'utf8');
+    const ran = await session.runPage('docs/operator-guide.md', page);
+    assert.equal(ran.filter((b) => b.tag === 'server').length, 3, 'the first start, your certificate, the restored data directory');
+    // The generated certificate, then the guide's own CA's.
+    const generated = outputOf(ran, 'openssl x509 -in data/tls/cert.pem');
+    assert.match(generated, /DNS:localhost, IP Address:127\.0\.0\.1/);
+    assert.match(generated, /-rw------- .* key\.pem/);
+    assert.match(generated, /^HTTP 200$/m);
+    assert.match(outputOf(ran, 'openssl verify'), /^tls\/vigil\.crt: OK$/m);
+    const own = ran.find((b) => b.tag === 'server' && b.code.includes('--config') && !b.code.includes('data-restored'))!;
+    assert.match(own.output, /TLS certificate: \S*tls\/vigil\.crt/);
+    const trusted = outputOf(ran, 'curl -sS --cacert tls/ca.crt');
+    assert.match(trusted, /^HTTP 200$/m);
+    assert.match(trusted, /^\s*7\s*$/m, trusted);
+    // The data directory, private.
+    assert.match(outputOf(ran, 'chmod 700 data'), /^drwx------ .* data$/m);
+    // The backup's manifest, and the restored server's rows.
+    assert.match(outputOf(ran, 'vigil backup "$backup"'), /^Vigil \S+, \d+ migrations, \d+ log stores, \d+ files$/m);
+    assert.match(outputOf(ran, "-w ws-fabrikam --tenant fabrikam.example"), /^\s*7\s*$/m);
+    // Monitoring.
+    const monitoring = outputOf(ran, 'SentinelHealth');
+    assert.match(monitoring, /^up$/m);
+    assert.match(monitoring, /SecurityEvent\s+7\s+\d+/);
+  });
+
+  test('the systemd unit passes systemd-analyze verify, and its ExecStart serves and stops cleanly on SIGTERM', async (t) => {
+    assert.ok(session !== undefined, 'the guide ran first');
+    const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+    const CONFIG = join(DOCS, 'examples', 'guides', 'vigil.yaml');
+    const unit = readFileSync(join(DOCS, 'examples', 'guides', 'vigil.service'), 'utf8')
+      .replaceAll('/usr/bin/node', process.execPath).replaceAll('/opt/vigil/', ROOT).replaceAll('/etc/vigil/vigil.yaml', CONFIG);
+    const service = join(session.dir, 'vigil.service');
+    writeFileSync(service, unit);
+    const verify = spawnSync('systemd-analyze', ['verify', service], { encoding: 'utf8' });
+    if (verify.error !== undefined) {
+      t.diagnostic(`systemd-analyze is not installed (${verify.error.message}): the unit's syntax was not checked`);
+    } else {
+      assert.equal(verify.status, 0, verify.stderr);
+      assert.equal(`${verify.stdout}${verify.stderr}`.trim(), '', 'no warnings');
+    }
+    const line = (key: string) => unit.split('\n').filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+    const [exec, ...args] = line('ExecStart')[0]!.split(' ');
+    assert.ok(args.join(' ').includes('--max-semi-space-size=64'), 'the flag npm start passes');
+    const env: NodeJS.ProcessEnv = { ...process.env, VIGIL_PORT: '0' };
+    delete env.VIGIL_TLS_CERT;
+    delete env.VIGIL_TLS_KEY;
+    for (const assignment of line('Environment')) env[assignment.split('=')[0]!] = assignment.slice(assignment.indexOf('=') + 1);
+    assert.equal(env.VIGIL_DEMO, '0');
+    // Run where the guide's examples left the configuration's relative paths: data/ and tls/.
+    const child = spawn(exec!, args, { cwd: session.dir, env });
+    let out = '';
+    child.stdout.on('data', (d) => { out += String(d); });
+    child.stderr.on('data', (d) => { out += String(d); });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const m = /Vigil is listening on (https:\/\/\S+)/.exec(out);
+        if (m !== null) { clearInterval(timer); resolve(m[1]!); }
+        if (child.exitCode !== null) { clearInterval(timer); reject(new Error(`ExecStart exited ${child.exitCode}: ${out}`)); }
+      }, 100);
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      https.get(`${url}/openapi.json`, { ca: readFileSync(join(session.dir, 'tls', 'ca.crt')) }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject);
+    });
+    assert.equal(status, 200);
+    child.kill('SIGTERM');
+    const timeout = Number(line('TimeoutStopSec')[0]) * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise<string>((r) => { timer = setTimeout(() => r('timeout'), timeout); })]);
+    clearTimeout(timer);
+    assert.equal(code, 0, `exit on SIGTERM within TimeoutStopSec: ${out.slice(-2000)}`);
   });
 });
