@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { configFromEnvironment, configFromFile, resolveConfig, ConfigError, type ConfigOverrides } from '../../server/src/config.ts';
 import { startServer, startupBanner } from '../../server/src/server.ts';
-import { openDatabase } from '../../server/src/db/database.ts';
+import { NewerDataDirectoryError, openDatabase } from '../../server/src/db/database.ts';
 import { applyEnvironmentText, EnvironmentError } from '../../server/src/bootstrap/apply-environment.ts';
 import { ApiError } from '../../server/src/errors.ts';
 import { demoBanner, demoDisabledByEnvironment, demoInstalled, installDemo, isEmptyDataDirectory, startDemoTraffic } from '../../server/src/demo/demo.ts';
@@ -148,7 +148,7 @@ exitCodesForUsage(program);
 urlFromEnvironment(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError) {
+  if (error instanceof ConfigError || error instanceof EnvironmentError || error instanceof ApiError || error instanceof NewerDataDirectoryError) {
     process.stderr.write(`vigil: ${error.message}\n`);
     process.exit(2);
   }

@@ -34,6 +34,8 @@ test('@azure/arm-securityinsight incidents: create, get, paged filtered list, cl
     labels: [{ labelName: 'tier1' }], owner: { objectId: ana.id },
   });
   assert.equal(created.incidentNumber, 1);
+  // The portal's page of the incident.
+  assert.equal(created.incidentUrl, `${t.url}/incidents${INCIDENTS}/a1b2c3d4-0000-0000-0000-000000000001`);
   assert.equal(created.owner?.assignedTo, 'Ana (tier-1 analyst)', 'an MSSP analyst with a delegated role can own it');
   assert.equal(created.owner?.userPrincipalName, WORLD.users.ana.upn);
   assert.deepEqual(created.labels?.map((l) => l.labelName), ['tier1']);

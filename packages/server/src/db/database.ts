@@ -36,6 +36,9 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
+/** The data directory is from a newer Vigil: refused before anything is changed. */
+export class NewerDataDirectoryError extends Error {}
+
 export interface OpenedDatabase {
   db: Db;
   close(): Promise<void>;
@@ -57,6 +60,14 @@ export async function openDatabase(dataDir: string | ':memory:'): Promise<Opened
   // number already ran on a data directory (0008 landed after 0009): it then runs late rather
   // than the directory being refused. So a migration must not depend on a higher-numbered one.
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), allowUnorderedMigrations: true });
+  // A directory a newer Vigil has written holds migrations this version does not know: say so,
+  // rather than Kysely's "corrupted migrations", and change nothing.
+  const hasLog = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'").get() !== undefined;
+  const unknown = hasLog ? (sqlite.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name).filter((name) => !(name in MIGRATIONS)) : [];
+  if (unknown.length > 0) {
+    await db.destroy();
+    throw new NewerDataDirectoryError(`The data directory ${dataDir} was written by a newer version of Vigil (its database has migration${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}, which this version does not know). Run the newer version, or restore a backup taken with this one; nothing was changed.`);
+  }
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
