@@ -73,9 +73,7 @@ export async function latestActivity(subscriptionId: string, limit = 50): Promis
 const AUTHORIZATION = 'api-version=2022-04-01';
 
 /** One allowed-actions block of the caller at a scope (GET {scope}/providers/Microsoft.Authorization/permissions). */
-export interface Permission { actions: string[]; notActions: string[]; dataActions: string[]; notDataActions: string[] }
 
-export const getPermissions = (scope: string) => armList<Permission>(`${scope}/providers/Microsoft.Authorization/permissions?${AUTHORIZATION}`);
 
 /** A delegation to the user's directory, as the managing side reads it: manageeTenantId/Name name the customer. */
 export interface ManagedDelegation extends RegistrationAssignment {

@@ -4,7 +4,7 @@
 // a confirmation. A refusal shows the server's message naming the field, and the form keeps what
 // was typed; a rule changed meanwhile (412) is explained.
 import { Title2, makeStyles, tokens } from '@fluentui/react-components';
-import { WorkspaceChooser } from './watchlists/WorkspaceChooser.tsx';
+import { WorkspaceChooser } from '../shell/WorkspaceChooser.tsx';
 import { WorkspaceAutomation } from './automation/WorkspaceAutomation.tsx';
 
 const useStyles = makeStyles({
@@ -16,7 +16,7 @@ export default function AutomationPage() {
   return (
     <div className={styles.page}>
       <Title2 as="h1">Automation</Title2>
-      <WorkspaceChooser path="/automation">{(workspace) => <WorkspaceAutomation workspace={workspace} />}</WorkspaceChooser>
+      <WorkspaceChooser>{(workspace) => <WorkspaceAutomation workspace={workspace} />}</WorkspaceChooser>
     </div>
   );
 }

@@ -11,7 +11,8 @@ import {
   TableHeader, TableHeaderCell, TableRow, Text, Title2, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular, DeleteRegular, PersonArrowRightRegular } from '@fluentui/react-icons';
-import { listSentinelWorkspaces, type SentinelWorkspace } from '../api/workspaces.ts';
+import type { SentinelWorkspace } from '../api/workspaces.ts';
+import { WorkspaceChooser } from '../shell/WorkspaceChooser.tsx';
 import {
   DEPLOYABLE_KINDS, deployConnector, hasReceiver, listConnectors, removeConnector, type DataConnector,
 } from '../api/data-connectors.ts';
@@ -25,80 +26,24 @@ const useStyles = makeStyles({
   header: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL },
   toolbar: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
   spacer: { flexGrow: 1 },
-  picker: { minWidth: '360px' },
   table: { backgroundColor: tokens.colorNeutralBackground1 },
   secondary: { color: tokens.colorNeutralForeground3 },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
 
-const PATH = '/data-connectors';
 const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
-
-function workspaceOfUrl(): string | undefined {
-  return new URLSearchParams(location.search).get('workspace') ?? undefined;
-}
-
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export default function DataConnectorsPage() {
   const styles = useStyles();
-  const { state: filterState, session, reload: reloadFilter } = useFilter();
-  const filterKey = filterState.status === 'ready' ? JSON.stringify(filterState.filter.subscriptions) : filterState.status;
-  const [workspaces, reloadWorkspaces] = useLoad(
-    () => (filterState.status === 'ready' ? listSentinelWorkspaces(filterState.filter, session.tenantId) : new Promise<never>(() => {})),
-    `${session.tenantId} ${filterKey}`,
-  );
-  const [chosen, setChosen] = useState<string | undefined>(workspaceOfUrl);
-
-  const choose = (id: string) => {
-    setChosen(id);
-    history.replaceState(null, '', `${PATH}?workspace=${encodeURIComponent(id)}`);
-  };
-
-  const heading = (
-    <div className={styles.header}>
-      <Title2 as="h1">Data connectors</Title2>
-    </div>
-  );
-  if (filterState.status === 'failed') {
-    return <div className={styles.page}>{heading}<ErrorMessage title="Your directories and subscriptions could not be loaded" error={filterState.error} onRetry={reloadFilter} /></div>;
-  }
-  if (filterState.status === 'loading' || workspaces.status === 'loading') {
-    return <div className={styles.page}>{heading}<Spinner label="Loading workspaces…" /></div>;
-  }
-  if (workspaces.status === 'failed') {
-    return <div className={styles.page}>{heading}<ErrorMessage title="The workspaces could not be listed" error={workspaces.error} onRetry={reloadWorkspaces} /></div>;
-  }
-  const list = workspaces.value.workspaces;
-  const requested = chosen === undefined ? undefined : list.find((w) => sameId(w.id, chosen));
-  const workspace = requested ?? (chosen === undefined ? list[0] : undefined);
+  const { session } = useFilter();
   return (
     <div className={styles.page}>
-      {heading}
-      {workspaces.value.failures.map((f) => (
-        <ErrorMessage key={f.subscription} title={`Workspaces of subscription ${f.subscription} could not be listed`} error={new Error(f.message)} onRetry={reloadWorkspaces} />
-      ))}
-      {list.length === 0 ? (
-        <MessageBar intent="info">
-          <MessageBarBody><MessageBarTitle>No Microsoft Sentinel workspaces</MessageBarTitle>None of the selected subscriptions has a workspace with Microsoft Sentinel that you can read. Change the selection with the Directory + subscription filter at the top.</MessageBarBody>
-        </MessageBar>
-      ) : (
-        <Field label="Workspace" className={styles.picker}>
-          <Select value={workspace?.id ?? ''} onChange={(_e, d) => choose(d.value)}>
-            {workspace === undefined ? <option value="">Choose a workspace</option> : null}
-            {list.map((w) => <option key={w.id} value={w.id}>{w.name} ({w.directoryName}{w.delegated ? ', delegated' : ''})</option>)}
-          </Select>
-        </Field>
-      )}
-      {chosen !== undefined && requested === undefined && list.length > 0 ? (
-        <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>
-            <MessageBarTitle>Workspace not in your selection</MessageBarTitle>
-            The workspace asked for is not among the Microsoft Sentinel workspaces of the selected subscriptions in {session.directoryName}. Choose one above, or change the selection with the Directory + subscription filter at the top.
-          </MessageBarBody>
-        </MessageBar>
-      ) : null}
-      {workspace !== undefined ? <WorkspaceConnectors key={`${session.tenantId} ${workspace.id}`} workspace={workspace} userName={session.user.userName} /> : null}
+      <div className={styles.header}>
+        <Title2 as="h1">Data connectors</Title2>
+      </div>
+      <WorkspaceChooser context={false}>
+        {(workspace) => <WorkspaceConnectors workspace={workspace} userName={session.user.userName} />}
+      </WorkspaceChooser>
     </div>
   );
 }

@@ -16,7 +16,8 @@ import {
 import { Link, usePath } from '../routing.tsx';
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
 import { useFilter } from '../shell/filter-context.tsx';
-import { SeverityBadge, StatusBadge, formatTime } from './incident-badges.tsx';
+import { SeverityBadge, StatusBadge } from './incident-badges.tsx';
+import { formatTime } from './format.ts';
 import { useLoad, type Loaded } from './use-load.ts';
 
 const useStyles = makeStyles({

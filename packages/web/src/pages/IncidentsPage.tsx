@@ -14,7 +14,8 @@ import {
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
 import { useFilter } from '../shell/filter-context.tsx';
 import { Link } from '../routing.tsx';
-import { SeverityBadge, StatusBadge, formatTime } from './incident-badges.tsx';
+import { SeverityBadge, StatusBadge } from './incident-badges.tsx';
+import { formatTime } from './format.ts';
 import { AssignDialog, CloseDialog } from './incident-dialogs.tsx';
 
 const PAGE_SIZE = 50;

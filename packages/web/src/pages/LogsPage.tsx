@@ -10,12 +10,14 @@ import {
   makeStyles, tokens,
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular, DismissRegular, PlayRegular, SaveRegular } from '@fluentui/react-icons';
-import { listSentinelWorkspaces, type SentinelWorkspace } from '../api/workspaces.ts';
+import type { SentinelWorkspace } from '../api/workspaces.ts';
 import { listSavedSearches, listTables, runQuery, QueryError, type QueryAnswer, type SavedSearch } from '../api/query.ts';
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
-import { useFilter } from '../shell/filter-context.tsx';
+import {
+  ListingFailures, NoWorkspaces, NotInSelection, sameId, setUrlParameter, urlParameter, useSelectionWorkspaces, workspaceLabel,
+} from '../shell/WorkspaceChooser.tsx';
 import { useLoad } from './use-load.ts';
-import { usePermissions } from './watchlists/permissions.ts';
+import { usePermissions } from './use-permissions.ts';
 import { KqlEditor, type KqlEditorHandle } from './logs/KqlEditor.tsx';
 import { ResultsGrid } from './logs/ResultsGrid.tsx';
 import { SavedQueries, SaveQueryDialog } from './logs/SavedQueries.tsx';
@@ -45,59 +47,30 @@ const useStyles = makeStyles({
   },
 });
 
-const PATH = '/logs';
 // Fluent's charts load with the first `| render` only.
 const ResultsChart = lazy(() => import('./logs/ResultsChart.tsx').then((m) => ({ default: m.ResultsChart })));
 const DEFAULT_QUERY = '// Shift+Enter runs the query. workspace("name") reads another workspace you can query.\nSecurityEvent\n| take 100';
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export default function LogsPage() {
   const styles = useStyles();
-  const { state: filterState, session, reload: reloadFilter } = useFilter();
-  const filterKey = filterState.status === 'ready' ? JSON.stringify(filterState.filter.subscriptions) : filterState.status;
-  const [workspaces, reloadWorkspaces] = useLoad(
-    () => (filterState.status === 'ready' ? listSentinelWorkspaces(filterState.filter, session.tenantId) : new Promise<never>(() => {})),
-    `${session.tenantId} ${filterKey}`,
-  );
-  const [chosen, setChosen] = useState<string | undefined>(() => new URLSearchParams(location.search).get('workspace') ?? undefined);
+  const { session, listing, pending, reload } = useSelectionWorkspaces();
+  const [chosen, setChosen] = useState<string | undefined>(() => urlParameter('workspace'));
   const choose = (id: string) => {
     setChosen(id);
-    history.replaceState(null, '', `${PATH}?workspace=${encodeURIComponent(id)}`);
+    setUrlParameter('workspace', id);
   };
-
   const heading = <Title2 as="h1">Logs</Title2>;
-  if (filterState.status === 'failed') {
-    return <div className={styles.page}>{heading}<ErrorMessage title="Your directories and subscriptions could not be loaded" error={filterState.error} onRetry={reloadFilter} /></div>;
-  }
-  if (filterState.status === 'loading' || workspaces.status === 'loading') {
-    return <div className={styles.page}>{heading}<Spinner label="Loading workspaces…" /></div>;
-  }
-  if (workspaces.status === 'failed') {
-    return <div className={styles.page}>{heading}<ErrorMessage title="The workspaces could not be listed" error={workspaces.error} onRetry={reloadWorkspaces} /></div>;
-  }
-  const list = workspaces.value.workspaces;
+  if (listing === undefined) return <div className={styles.page}>{heading}{pending}</div>;
+  const list = listing.workspaces;
   const requested = chosen === undefined ? undefined : list.find((w) => sameId(w.id, chosen));
   const workspace = requested ?? list[0];
   return (
     <div className={styles.page}>
       {heading}
-      {workspaces.value.failures.map((f) => (
-        <ErrorMessage key={f.subscription} title={`Workspaces of subscription ${f.subscription} could not be listed`} error={new Error(f.message)} onRetry={reloadWorkspaces} />
-      ))}
-      {list.length === 0 || workspace === undefined ? (
-        <MessageBar intent="info">
-          <MessageBarBody><MessageBarTitle>No Microsoft Sentinel workspaces</MessageBarTitle>None of the selected subscriptions has a workspace with Microsoft Sentinel that you can read. Change the selection with the Directory + subscription filter at the top.</MessageBarBody>
-        </MessageBar>
-      ) : (
+      <ListingFailures listing={listing} onRetry={reload} />
+      {workspace === undefined ? <NoWorkspaces /> : (
         <>
-          {chosen !== undefined && requested === undefined ? (
-            <MessageBar intent="warning" layout="multiline">
-              <MessageBarBody>
-                <MessageBarTitle>Workspace not in your selection</MessageBarTitle>
-                The workspace asked for is not among the Microsoft Sentinel workspaces of the selected subscriptions; {workspace.name} is shown instead.
-              </MessageBarBody>
-            </MessageBar>
-          ) : null}
+          {chosen !== undefined && requested === undefined ? <NotInSelection session={session} instead={workspace.name} /> : null}
           <LogsWorkspace workspace={workspace} workspaces={list} onChoose={choose} userName={session.user.userName} />
         </>
       )}
@@ -130,7 +103,7 @@ function LogsWorkspace({ workspace, workspaces, onChoose, userName }: {
   const [saveOpen, setSaveOpen] = useState(false);
   // Saving and deleting saved queries need savedSearches/write and delete (Log Analytics or
   // Sentinel Contributor): not offered to a Reader or Responder, whom the server would refuse.
-  const permissions = usePermissions(workspace);
+  const permissions = usePermissions(workspace.id);
   const maySave = permissions.allows('Microsoft.OperationalInsights/workspaces/savedSearches/write');
   const mayDelete = permissions.allows('Microsoft.OperationalInsights/workspaces/savedSearches/delete');
   const [savedNote, setSavedNote] = useState<string>();
@@ -208,7 +181,7 @@ function LogsWorkspace({ workspace, workspaces, onChoose, userName }: {
       <div className={styles.toolbar}>
         <Field label="Workspace" className={styles.picker}>
           <Select value={workspace.id} onChange={(_e, d) => onChoose(d.value)}>
-            {workspaces.map((w) => <option key={w.id} value={w.id}>{w.name} ({w.directoryName}{w.delegated ? ', delegated' : ''})</option>)}
+            {workspaces.map((w) => <option key={w.id} value={w.id}>{workspaceLabel(w)}</option>)}
           </Select>
         </Field>
         <Field label="Time range (UTC)" validationMessage={rangeProblem}>

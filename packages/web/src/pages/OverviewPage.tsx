@@ -4,13 +4,12 @@
 // delegated) or for one (picked here, or ?workspace=<ARM id> from the Workspaces list).
 import { useState } from 'react';
 import {
-  Badge, Field, MessageBar, MessageBarBody, MessageBarTitle, Select, Spinner, Text, Title2, makeStyles, tokens,
+  Badge, Field, Select, Text, Title2, makeStyles, tokens,
 } from '@fluentui/react-components';
-import { listSentinelWorkspaces } from '../api/workspaces.ts';
 import { TIME_RANGES, type TimeRange } from '../api/overview.ts';
-import { ErrorMessage } from '../shell/ErrorMessage.tsx';
-import { useFilter } from '../shell/filter-context.tsx';
-import { useLoad } from './use-load.ts';
+import {
+  ListingFailures, NoWorkspaces, NotInSelection, sameId, setUrlParameter, useSelectionWorkspaces, workspaceLabel,
+} from '../shell/WorkspaceChooser.tsx';
 import { AnomaliesPanel, EventsPanel, IncidentCountsPanel, RecentIncidentsPanel, SourcesPanel, useActivity, type Scope } from './overview/panels.tsx';
 
 const useStyles = makeStyles({
@@ -21,9 +20,7 @@ const useStyles = makeStyles({
   incidents: { display: 'grid', gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)', gap: tokens.spacingHorizontalL, alignItems: 'start' },
 });
 
-const PATH = '/overview';
 const ALL = '';
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function fromUrl(): { workspace: string; range: TimeRange } {
   const params = new URLSearchParams(location.search);
@@ -35,34 +32,18 @@ function fromUrl(): { workspace: string; range: TimeRange } {
 
 export default function OverviewPage() {
   const styles = useStyles();
-  const { state: filterState, session, reload: reloadFilter } = useFilter();
-  const filterKey = filterState.status === 'ready' ? JSON.stringify(filterState.filter.subscriptions) : filterState.status;
-  const [workspaces, reloadWorkspaces] = useLoad(
-    () => (filterState.status === 'ready' ? listSentinelWorkspaces(filterState.filter, session.tenantId) : new Promise<never>(() => {})),
-    `${session.tenantId} ${filterKey}`,
-  );
+  const { session, listing, pending, reload } = useSelectionWorkspaces();
   const [{ workspace: chosen, range }, setChoice] = useState(fromUrl);
 
   const choose = (workspace: string, nextRange: TimeRange) => {
     setChoice({ workspace, range: nextRange });
-    const params = new URLSearchParams();
-    if (workspace !== ALL) params.set('workspace', workspace);
-    if (nextRange !== TIME_RANGES[0]) params.set('range', nextRange.key);
-    const query = params.toString();
-    history.replaceState(null, '', query === '' ? PATH : `${PATH}?${query}`);
+    setUrlParameter('workspace', workspace === ALL ? undefined : workspace);
+    setUrlParameter('range', nextRange === TIME_RANGES[0] ? undefined : nextRange.key);
   };
 
   const heading = <Title2 as="h1">Overview</Title2>;
-  if (filterState.status === 'failed') {
-    return <div className={styles.page}>{heading}<ErrorMessage title="Your directories and subscriptions could not be loaded" error={filterState.error} onRetry={reloadFilter} /></div>;
-  }
-  if (filterState.status === 'loading' || workspaces.status === 'loading') {
-    return <div className={styles.page}>{heading}<Spinner label="Loading workspaces…" /></div>;
-  }
-  if (workspaces.status === 'failed') {
-    return <div className={styles.page}>{heading}<ErrorMessage title="The workspaces could not be listed" error={workspaces.error} onRetry={reloadWorkspaces} /></div>;
-  }
-  const list = workspaces.value.workspaces;
+  if (listing === undefined) return <div className={styles.page}>{heading}{pending}</div>;
+  const list = listing.workspaces;
   const single = chosen === ALL ? undefined : list.find((w) => sameId(w.id, chosen));
   const scope: Scope | undefined = list.length === 0 || (chosen !== ALL && single === undefined) ? undefined : {
     workspaces: single === undefined ? list : [single],
@@ -72,20 +53,14 @@ export default function OverviewPage() {
   return (
     <div className={styles.page}>
       {heading}
-      {workspaces.value.failures.map((f) => (
-        <ErrorMessage key={f.subscription} title={`Workspaces of subscription ${f.subscription} could not be listed`} error={new Error(f.message)} onRetry={reloadWorkspaces} />
-      ))}
-      {list.length === 0 ? (
-        <MessageBar intent="info">
-          <MessageBarBody><MessageBarTitle>No Microsoft Sentinel workspaces</MessageBarTitle>None of the selected subscriptions has a workspace with Microsoft Sentinel that you can read. Change the selection with the Directory + subscription filter at the top.</MessageBarBody>
-        </MessageBar>
-      ) : (
+      <ListingFailures listing={listing} onRetry={reload} />
+      {list.length === 0 ? <NoWorkspaces /> : (
         <div className={styles.toolbar}>
           <Field label="Workspace" className={styles.picker}>
             <Select value={single?.id ?? (chosen === ALL ? ALL : 'unknown')} onChange={(_e, d) => choose(d.value, range)}>
               {chosen !== ALL && single === undefined ? <option value="unknown">Choose a workspace</option> : null}
               <option value={ALL}>All selected workspaces ({list.length})</option>
-              {list.map((w) => <option key={w.id} value={w.id}>{w.name} ({w.directoryName}{w.delegated ? ', delegated' : ''})</option>)}
+              {list.map((w) => <option key={w.id} value={w.id}>{workspaceLabel(w)}</option>)}
             </Select>
           </Field>
           <Field label="Time range">
@@ -103,14 +78,7 @@ export default function OverviewPage() {
           )}
         </div>
       )}
-      {chosen !== ALL && single === undefined && list.length > 0 ? (
-        <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>
-            <MessageBarTitle>Workspace not in your selection</MessageBarTitle>
-            The workspace asked for is not among the Microsoft Sentinel workspaces of the selected subscriptions in {session.directoryName}. Choose one above, or change the selection with the Directory + subscription filter at the top.
-          </MessageBarBody>
-        </MessageBar>
-      ) : null}
+      {chosen !== ALL && single === undefined && list.length > 0 ? <NotInSelection session={session} /> : null}
       {scope !== undefined ? <OverviewBody key={scope.key} scope={scope} range={range} /> : null}
     </div>
   );

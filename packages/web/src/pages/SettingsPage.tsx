@@ -22,7 +22,8 @@ import {
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
 import { useFilter } from '../shell/filter-context.tsx';
 import { useLoad } from './use-load.ts';
-import { ACTIVITY_READ, PROVIDERS_READ, allowsAction, forgetPermissions, permissionsOf, registerAction } from './settings/permissions.ts';
+import { ACTIVITY_READ, PROVIDERS_READ, registerAction } from './settings/permissions.ts';
+import { allowsAction, forgetPermissions, permissionsOf } from '../api/permissions.ts';
 import { MyCustomersSection } from './settings/MyCustomersSection.tsx';
 import { ApprovalsSection } from './settings/ApprovalsSection.tsx';
 

@@ -4,7 +4,7 @@
 // their items viewed page by page, added, edited and deleted, and a watchlist deleted after a
 // confirmation. Each shows the KQL that reads it: _GetWatchlist('alias').
 import { Title2, makeStyles, tokens } from '@fluentui/react-components';
-import { WorkspaceChooser } from './watchlists/WorkspaceChooser.tsx';
+import { WorkspaceChooser } from '../shell/WorkspaceChooser.tsx';
 import { WorkspaceWatchlists } from './watchlists/WorkspaceWatchlists.tsx';
 
 const useStyles = makeStyles({
@@ -16,7 +16,7 @@ export default function WatchlistsPage() {
   return (
     <div className={styles.page}>
       <Title2 as="h1">Watchlists</Title2>
-      <WorkspaceChooser path="/watchlists">{(workspace) => <WorkspaceWatchlists workspace={workspace} />}</WorkspaceChooser>
+      <WorkspaceChooser>{(workspace) => <WorkspaceWatchlists workspace={workspace} />}</WorkspaceChooser>
     </div>
   );
 }

@@ -12,9 +12,3 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 export function StatusBadge({ status }: { status: Status }) {
   return <Badge appearance="outline" color={STATUS_COLOR[status] ?? 'informative'}>{status}</Badge>;
 }
-
-export function formatTime(iso: string | undefined): string {
-  if (iso === undefined || iso === '') return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}

@@ -11,7 +11,7 @@ import { AddRegular, ArrowClockwiseRegular, ArrowDownloadRegular, ArrowUploadReg
 import { deleteRule, listRules, ruleRuns, saveRule, type AlertRule, type RuleKind } from '../../api/analytics.ts';
 import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
-import { formatTime } from '../incident-badges.tsx';
+import { formatTime } from '../format.ts';
 import { useLoad } from '../use-load.ts';
 import { rulesToArmTemplate } from './arm-template.ts';
 import { ImportDialog } from './ImportDialog.tsx';

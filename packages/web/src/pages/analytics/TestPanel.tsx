@@ -9,7 +9,7 @@ import { BeakerRegular } from '@fluentui/react-icons';
 import { testRule, type RuleTestResult } from '../../api/analytics.ts';
 import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
-import { formatTime } from '../incident-badges.tsx';
+import { formatTime } from '../format.ts';
 import { propertiesOf, type RuleDraft } from './rule-draft.ts';
 
 const useStyles = makeStyles({

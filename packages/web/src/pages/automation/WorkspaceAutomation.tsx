@@ -13,9 +13,9 @@ import {
 } from '../../api/automation.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { useLoad } from '../use-load.ts';
-import { formatTime } from '../watchlists/WorkspaceChooser.tsx';
+import { formatTime } from '../format.ts';
 import { RuleEditor } from './RuleEditor.tsx';
-import { usePermissions } from '../watchlists/permissions.ts';
+import { usePermissions } from '../use-permissions.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
@@ -38,7 +38,7 @@ export function WorkspaceAutomation({ workspace }: { workspace: SentinelWorkspac
   const [deleting, setDeleting] = useState<AutomationRule>();
   const [failure, setFailure] = useState<{ what: string; error: unknown }>();
   const [busy, setBusy] = useState<string>();
-  const permissions = usePermissions(workspace);
+  const permissions = usePermissions(workspace.id);
   const canWrite = !permissions.loading && permissions.allows('Microsoft.SecurityInsights/automationRules/write');
   const canDelete = !permissions.loading && permissions.allows('Microsoft.SecurityInsights/automationRules/delete');
 

@@ -12,7 +12,8 @@ import { SEVERITIES, STATUSES } from '../../api/incidents.ts';
 import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { Link } from '../../routing.tsx';
 import type { Loaded } from '../use-load.ts';
-import { SeverityBadge, StatusBadge, formatTime } from '../incident-badges.tsx';
+import { SeverityBadge, StatusBadge } from '../incident-badges.tsx';
+import { formatTime } from '../format.ts';
 import { Figure, Panel, changeText, formatBytes, formatNumber, useFreshLoad, usePanelStyles } from './parts.tsx';
 import { TrendChart } from './TrendChart.tsx';
 

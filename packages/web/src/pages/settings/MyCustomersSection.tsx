@@ -18,7 +18,7 @@ import {
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { useFilter } from '../../shell/filter-context.tsx';
 import { useLoad, type Loaded } from '../use-load.ts';
-import { forgetPermissions } from './permissions.ts';
+import { forgetPermissions } from '../../api/permissions.ts';
 import { assignmentScope, durationText, hoursToDuration, roleGuid, sameScope, scopeName, useRoleName, when } from './shared.ts';
 
 const useStyles = makeStyles({

@@ -9,7 +9,7 @@ import {
 import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { createWatchlist, headerColumns, kqlOf, type Watchlist } from '../../api/watchlists.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
-import { errorDetails } from './WorkspaceChooser.tsx';
+import { errorDetails } from '../format.ts';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, '& > *': { flexShrink: 0 } },

@@ -9,7 +9,7 @@ import { AddRegular, DeleteRegular, DismissRegular, EditRegular } from '@fluentu
 import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { deleteItem, itemsPage, kqlOf, putItem, type Watchlist, type WatchlistItem } from '../../api/watchlists.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
-import { formatTime } from './WorkspaceChooser.tsx';
+import { formatTime } from '../format.ts';
 
 const useStyles = makeStyles({
   section: {

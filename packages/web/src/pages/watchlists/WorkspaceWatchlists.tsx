@@ -10,10 +10,10 @@ import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { countItems, deleteWatchlist, kqlOf, listWatchlists, type Watchlist } from '../../api/watchlists.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { useLoad } from '../use-load.ts';
-import { formatTime } from './WorkspaceChooser.tsx';
+import { formatTime } from '../format.ts';
 import { CreateWatchlistDialog } from './CreateWatchlistDialog.tsx';
 import { WatchlistItems } from './WatchlistItems.tsx';
-import { usePermissions } from './permissions.ts';
+import { usePermissions } from '../use-permissions.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
@@ -46,7 +46,7 @@ export function WorkspaceWatchlists({ workspace }: { workspace: SentinelWorkspac
   const [busy, setBusy] = useState(false);
   const [shown, setShown] = useState<string | undefined>(watchlistOfUrl);
   const [counted, setCounted] = useState(0);
-  const permissions = usePermissions(workspace);
+  const permissions = usePermissions(workspace.id);
   const canCreate = permissions.allows('Microsoft.SecurityInsights/watchlists/write');
   const canDelete = permissions.allows('Microsoft.SecurityInsights/watchlists/delete');
 
