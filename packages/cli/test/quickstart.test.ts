@@ -17,10 +17,18 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SOC_TENANT = '5a0c0000-0000-4000-8000-000000000001';
 const ANA = { upn: 'ana@contososoc.example', password: 'Tier1-Passw0rd!' };
 
+/**
+ * A newcomer's shell: this process runs under `npm test`, whose npm_* variables (npm_config_*
+ * among them) would steer the clone's `npm install` (devDependencies such as Vite were left out).
+ */
+function newcomerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE_ENV' && k !== 'INIT_CWD')), ...extra };
+}
+
 /** Runs a command to its end; its output is kept for the failure message. */
 function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: newcomerEnv() });
     let out = '';
     child.stdout.on('data', (d) => { out += String(d); });
     child.stderr.on('data', (d) => { out += String(d); });
@@ -72,7 +80,7 @@ test('the quick start on a fresh clone: npm install && npm start, the portal ans
     // npm start, on a port of its own (the README's default, 8443, may be taken on this machine).
     const port = await freePort();
     started = Date.now();
-    server = spawn('npm', ['start'], { cwd: clone, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VIGIL_PORT: String(port), VIGIL_LOG_LEVEL: 'warn' } });
+    server = spawn('npm', ['start'], { cwd: clone, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: newcomerEnv({ VIGIL_PORT: String(port), VIGIL_LOG_LEVEL: 'warn' }) });
     let out = '';
     const portal = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`npm start printed no portal URL within 5 minutes:\n${out.slice(-4000)}`)), 5 * 60_000);
