@@ -13,11 +13,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { eventually, startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import type { Locator, Page } from 'playwright-core';
+import { eventually, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
 import { INGEST, queryWorld, securityEventsRule, upload } from '../../server/test/query-fixtures.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import { PortalSuite, checkPage, signInAtHome, tabUntil, unexpectedErrors } from './browser.ts';
 import { rulesFromArmTemplate as readInBrowser, rulesToArmTemplate as writeInBrowser } from '../src/pages/analytics/arm-template.ts';
 import type { AlertRule } from '../src/api/analytics.ts';
 import { rulesFromArmTemplate as readOnServer, rulesToArmTemplate as writeOnServer } from '../../server/src/detect/rule-arm-template.ts';
@@ -32,11 +31,10 @@ const V = 'api-version=2025-09-01';
 const rulesOf = (w: string) => `${w}/providers/Microsoft.SecurityInsights/alertRules`;
 const BRUTE_FORCE_TEMPLATE = '7ede9741-6a6b-4f5f-b304-841c5a641f62';
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
 let fabToken: string;
 let nwToken: string;
-const opened: CheckedPage[] = [];
 
 /** Fabrikam's own rule, saved by its admin before the data arrives and run by the scheduler. */
 const fabrikamRule = {
@@ -52,12 +50,8 @@ const fabrikamRule = {
 };
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
   // No ingestion delay, and the test runs the scheduler itself (its own tick every 5 minutes).
-  [server, browser] = await Promise.all([
-    startTestServer({ environment: queryWorld(), config: { scheduledRuleDelaySeconds: 0, schedulerTickSeconds: 300 } }),
-    launchChromium(),
-  ]);
+  server = await suite.start({ environment: queryWorld(), config: { scheduledRuleDelaySeconds: 0, schedulerTickSeconds: 300 } });
   fabToken = await server.userToken(F.tenant, fabrikamAdmin.upn, fabrikamAdmin.password);
   nwToken = await server.userToken(N.tenant, northwindAdmin.upn, northwindAdmin.password);
   // 16 failed logons on dc01 half an hour ago: enough for the brute force template (15) and Fabrikam's rule.
@@ -85,17 +79,9 @@ before(async () => {
   assert.equal(runs.body.value[0].alerts, 1, JSON.stringify(runs.body));
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 const rulesTable = (page: Page) => page.getByRole('table', { name: 'Analytics rules' });
 const ruleRow = (page: Page, name: string) => rulesTable(page).getByRole('row').filter({ has: page.getByRole('button', { name, exact: true }) });
@@ -126,10 +112,6 @@ async function expectRules(page: Page, expected: string[]): Promise<void> {
 /** The text of what describes a form control (its Field's validation message). */
 async function description(control: Locator): Promise<string> {
   return control.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
-}
-
-function unexpectedErrors(checked: CheckedPage, allowedStatuses: number[] = []): string[] {
-  return checked.errors.filter((e) => !allowedStatuses.some((s) => e.includes(`the server responded with a status of ${s}`)));
 }
 
 /** Opens Analytics for a workspace from the navigation and picks the workspace. */

@@ -8,10 +8,9 @@
 // explained; deleted after a confirmation. Northwind's admin never sees Fabrikam's rules.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import { PortalSuite, checkPage, signInAtHome, tabUntil } from './browser.ts';
 
 const { ana, eli, fabrikamAdmin, northwindAdmin } = WORLD.users;
 const F = WORLD.fabrikam;
@@ -21,28 +20,18 @@ const RULES = `${FABRIKAM_WS}/providers/Microsoft.SecurityInsights/automationRul
 const INCIDENTS = `${FABRIKAM_WS}/providers/Microsoft.SecurityInsights/incidents`;
 const V = 'api-version=2025-09-01';
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
 let fabToken: string;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  server = await suite.start();
   fabToken = await server.userToken(F.tenant, fabrikamAdmin.upn, fabrikamAdmin.password);
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 const rulesTable = (page: Page) => page.getByRole('table', { name: 'Automation rules' });
 const editor = (page: Page) => page.getByRole('dialog', { name: 'Create automation rule' });

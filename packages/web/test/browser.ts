@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../server/test/harness.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const RESULTS_DIR = join(ROOT, 'test-results', 'portal');
@@ -62,6 +64,40 @@ export async function openPage(browser: Browser): Promise<CheckedPage> {
   page.on('pageerror', (error) => errors.push(`uncaught at ${page.url()}: ${error.stack ?? error.message}`));
   page.setDefaultTimeout(15_000);
   return { page, context, errors };
+}
+
+/**
+ * What every browser test file needs: the portal built (when stale), its own test server and
+ * Chromium, started together; pages opened one fresh context each; all closed at the end.
+ */
+export class PortalSuite {
+  private browser: Browser | undefined;
+  private server: TestServer | undefined;
+  private readonly opened: CheckedPage[] = [];
+
+  async start(options: TestServerOptions = {}): Promise<TestServer> {
+    await ensurePortalBuilt({ quiet: true });
+    [this.server, this.browser] = await Promise.all([startTestServer(options), launchChromium()]);
+    return this.server;
+  }
+
+  async open(): Promise<CheckedPage> {
+    if (this.browser === undefined) throw new Error('PortalSuite.open() before start()');
+    const checked = await openPage(this.browser);
+    this.opened.push(checked);
+    return checked;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.opened.map((p) => p.context.close()));
+    await this.browser?.close();
+    await this.server?.close();
+  }
+}
+
+/** Console errors other than the failed responses a test caused on purpose (Chromium logs each failed response). */
+export function unexpectedErrors(checked: CheckedPage, allowedStatuses: number[] = []): string[] {
+  return checked.errors.filter((e) => !allowedStatuses.some((s) => e.includes(`the server responded with a status of ${s}`)));
 }
 
 const require = createRequire(import.meta.url);

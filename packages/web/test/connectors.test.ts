@@ -8,35 +8,24 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, signInOnLoginPage, type CheckedPage } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import { PortalSuite, checkPage, signInAtHome, signInOnLoginPage, unexpectedErrors } from './browser.ts';
 
 const { eli, fabrikamAdmin } = WORLD.users;
 const F = WORLD.fabrikam;
 const FABRIKAM_WS = ws(F.subscription, F.rg, F.workspace);
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  server = await suite.start();
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 /** A TCP port free on this host right now. */
 function freePort(): Promise<number> {
@@ -86,10 +75,6 @@ async function deploy(page: Page, c: { kind: string; name: string; protocol?: st
   if (c.port !== undefined) await dialog.getByLabel('Port').fill(String(c.port));
 }
 
-/** Console errors other than the failed responses a test caused on purpose. */
-function unexpectedErrors(checked: CheckedPage, allowedStatuses: number[] = []): string[] {
-  return checked.errors.filter((e) => !allowedStatuses.some((s) => e.includes(`the server responded with a status of ${s}`)));
-}
 
 describe('the Data connectors page', () => {
   test("the MSSP's engineer cannot deploy through the delegation, signs in directly to Fabrikam and deploys a Syslog connector", async () => {

@@ -6,10 +6,9 @@
 // is refused (412) and said so; errors are shown; a customer's admin sees only its own.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import { PortalSuite, checkPage, signInAtHome, tabUntil, unexpectedErrors } from './browser.ts';
 
 const { ana, fabrikamAdmin, northwindAdmin } = WORLD.users;
 /** Owners are shown by name, as Sentinel does. */
@@ -20,14 +19,12 @@ const N = WORLD.northwind;
 const V = 'api-version=2022-09-01-preview';
 const incidentsOf = (c: { subscription: string; rg: string; workspace: string }) => `${ws(c.subscription, c.rg, c.workspace)}/providers/Microsoft.SecurityInsights/incidents`;
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
 let fabToken: string;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  server = await suite.start();
   fabToken = await server.userToken(F.tenant, fabrikamAdmin.upn, fabrikamAdmin.password);
   const nwToken = await server.userToken(N.tenant, northwindAdmin.upn, northwindAdmin.password);
   const made: [string, { subscription: string; rg: string; workspace: string }, string, string, string][] = [
@@ -59,17 +56,9 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 const queue = (page: Page) => page.getByRole('table', { name: 'Incidents' });
 
@@ -104,10 +93,6 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
 const row = (page: Page, title: string) => queue(page).locator('tbody tr').filter({ has: page.getByRole('link', { name: title, exact: true }) });
 const isFocused = (locator: ReturnType<Page['locator']>) => () => locator.evaluate((el) => el === document.activeElement).catch(() => false);
 
-/** Console errors other than the failed responses a test caused on purpose. */
-function unexpectedErrors(checked: CheckedPage, allowedStatuses: number[] = []): string[] {
-  return checked.errors.filter((e) => !allowedStatuses.some((s) => e.includes(`the server responded with a status of ${s}`)));
-}
 
 describe('the Incidents pages', () => {
   test("the MSSP analyst works both customers' incidents in one queue and closes one; the change is there after a reload", async () => {

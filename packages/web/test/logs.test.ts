@@ -10,11 +10,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import type { Page } from 'playwright-core';
+import { WORLD, ws, type TestServer } from '../../server/test/harness.ts';
 import { customTable, INGEST, queryWorld, upload } from '../../server/test/query-fixtures.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, type CheckedPage } from './browser.ts';
+import { PortalSuite, checkPage, signInAtHome, unexpectedErrors } from './browser.ts';
 
 const { ana, eli, fabrikamAdmin } = WORLD.users;
 const F = WORLD.fabrikam;
@@ -23,14 +22,12 @@ const TABLE = 'Events_CL';
 const FABRIKAM_WS = ws(F.subscription, F.rg, F.workspace);
 const BOTH = `union ${TABLE}, workspace("ws-northwind").${TABLE} | project TimeGenerated, Computer, EventID, Bytes, Score, Success, Props, Session | order by TimeGenerated desc`;
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
-const opened: CheckedPage[] = [];
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer({ environment: queryWorld(), config: { queryMaxRows: 120 } }), launchChromium()]);
+  server = await suite.start({ environment: queryWorld(), config: { queryMaxRows: 120 } });
   const fabrikamToken = await server.userToken(F.tenant, fabrikamAdmin.upn, fabrikamAdmin.password);
   const northwindToken = await server.userToken(N.tenant, WORLD.users.northwindAdmin.upn, WORLD.users.northwindAdmin.password);
   const fabrikam = await customTable(server, fabrikamToken, F, TABLE);
@@ -46,22 +43,10 @@ before(async () => {
   ]);
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
-/** Console errors other than the failed responses a test caused on purpose. */
-function unexpectedErrors(checked: CheckedPage, allowedStatuses: number[] = []): string[] {
-  return checked.errors.filter((e) => !allowedStatuses.some((s) => e.includes(`the server responded with a status of ${s}`)));
-}
 
 const editorInput = (page: Page) => page.locator('.monaco-editor textarea');
 const workspacePicker = (page: Page) => page.getByRole('combobox', { name: 'Workspace', exact: true });

@@ -11,12 +11,11 @@
 // this one proves they make one working journey, in the order an MSSP works.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import { WORLD, ws, type TestServer } from '../../server/test/harness.ts';
 import { customTable, INGEST, queryWorld, upload } from '../../server/test/query-fixtures.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, signInOnLoginPage, type CheckedPage } from './browser.ts';
+import { PortalSuite, checkPage, signInAtHome, signInOnLoginPage } from './browser.ts';
 
 const { eli, fabrikamAdmin, northwindAdmin } = WORLD.users;
 const F = WORLD.fabrikam;
@@ -36,13 +35,11 @@ function guideWorld(): string {
   return stringify(doc);
 }
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer({ environment: guideWorld() }), launchChromium()]);
+  server = await suite.start({ environment: guideWorld() });
   // Each customer's own incidents, as their Sentinel made them.
   const fabToken = await server.userToken(F.tenant, fabrikamAdmin.upn, fabrikamAdmin.password);
   const nwToken = await server.userToken(N.tenant, northwindAdmin.upn, northwindAdmin.password);
@@ -63,17 +60,9 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Microsoft Sentinel' });
 const filterButton = (page: Page) => page.getByRole('button', { name: /^Directory \+ subscription: / });

@@ -9,11 +9,10 @@
 // server's message with Try again, and the others stay.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { eventually, startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import type { Page } from 'playwright-core';
+import { eventually, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
 import { INGEST, query, queryToken, queryWorld, upload } from '../../server/test/query-fixtures.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import { PortalSuite, checkPage, signInAtHome, tabUntil } from './browser.ts';
 
 const { ana, fabrikamAdmin, northwindAdmin } = WORLD.users;
 const F = WORLD.fabrikam;
@@ -22,9 +21,8 @@ const FWS = ws(F.subscription, F.rg, F.workspace);
 const NWS = ws(N.subscription, N.rg, N.workspace);
 const HOUR = 3_600_000;
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
-const opened: CheckedPage[] = [];
 
 /** What was sent, by workspace and table: each row's age in hours when it was sent. */
 const sent: Record<'fabrikam' | 'northwind', Record<string, number[]>> = { fabrikam: {}, northwind: {} };
@@ -56,8 +54,7 @@ const between = (customer: 'fabrikam' | 'northwind', table: string, from: number
   (sent[customer][table] ?? []).filter((a) => a >= from && a < to).length;
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer({ environment: queryWorld() }), launchChromium()]);
+  server = await suite.start({ environment: queryWorld() });
   const fabToken = await server.userToken(F.tenant, fabrikamAdmin.upn, fabrikamAdmin.password);
   const nwToken = await server.userToken(N.tenant, northwindAdmin.upn, northwindAdmin.password);
 
@@ -97,17 +94,9 @@ before(async () => {
   await count('SecurityIncident', incidents.length, "the incidents' SecurityIncident rows to be queryable");
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 /** "+58% from 48", as the page words a change. */
 function change(current: number, previous: number): string {

@@ -5,33 +5,22 @@
 // critical axe-core violation, usable at 1280 px, a screenshot under test-results/portal/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { startTestServer, WORLD, type TestServer } from '../../server/test/harness.ts';
-import { checkPage, launchChromium, openPage, signInAtHome as signInAtHomeOf, signInOnLoginPage, tabUntil, type CheckedPage } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { WORLD, type TestServer } from '../../server/test/harness.ts';
+import { PortalSuite, checkPage, signInAtHome as signInAtHomeOf, signInOnLoginPage, tabUntil, type CheckedPage } from './browser.ts';
 
 const { ana, eli, fabrikamAdmin } = WORLD.users;
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  server = await suite.start();
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 function assertNoErrors(checked: CheckedPage): void {
   assert.deepEqual(checked.errors, [], 'console errors or uncaught exceptions in the page');

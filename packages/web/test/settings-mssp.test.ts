@@ -9,11 +9,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { EXAMPLE_ENVIRONMENT, startTestServer, WORLD, type TestServer } from '../../server/test/harness.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import { EXAMPLE_ENVIRONMENT, WORLD, type TestServer } from '../../server/test/harness.ts';
+import { PortalSuite, checkPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
 
 const { ana, eli, lee, fabrikamAdmin } = WORLD.users;
 const FABRIKAM = `/subscriptions/${WORLD.fabrikam.subscription}`;
@@ -27,26 +26,16 @@ function msspWorld(): string {
   return stringify(doc);
 }
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer({ environment: msspWorld() }), launchChromium()]);
+  server = await suite.start({ environment: msspWorld() });
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 async function openSettings(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Microsoft Sentinel' }).getByRole('link', { name: 'Settings' }).click();

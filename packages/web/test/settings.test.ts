@@ -6,11 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { EXAMPLE_ENVIRONMENT, startTestServer, WORLD, type TestServer } from '../../server/test/harness.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, type CheckedPage } from './browser.ts';
+import { EXAMPLE_ENVIRONMENT, WORLD, type TestServer } from '../../server/test/harness.ts';
+import { PortalSuite, checkPage, signInAtHome } from './browser.ts';
 
 const { ana, fabrikamAdmin } = WORLD.users;
 const DEV_SUBSCRIPTION = '00000000-0000-0000-0000-00000000aa02';
@@ -27,26 +26,16 @@ function settingsWorld(): string {
   return stringify(doc);
 }
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer({ environment: settingsWorld() }), launchChromium()]);
+  server = await suite.start({ environment: settingsWorld() });
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 async function openSettings(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Microsoft Sentinel' }).getByRole('link', { name: 'Settings' }).click();

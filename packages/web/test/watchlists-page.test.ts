@@ -7,10 +7,9 @@
 // and the page, from her permissions, offers no change and says why. Northwind's admin never sees it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { ensurePortalBuilt } from '../../../scripts/build-web.mjs';
-import { startTestServer, WORLD, ws, type TestServer } from '../../server/test/harness.ts';
-import { checkPage, launchChromium, openPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { WORLD, ws, type TestServer } from '../../server/test/harness.ts';
+import { PortalSuite, checkPage, signInAtHome, tabUntil } from './browser.ts';
 
 const { ana, eli, northwindAdmin } = WORLD.users;
 const F = WORLD.fabrikam;
@@ -18,28 +17,18 @@ const N = WORLD.northwind;
 const FABRIKAM_WS = ws(F.subscription, F.rg, F.workspace);
 const V = 'api-version=2025-09-01';
 
+const suite = new PortalSuite();
 let server: TestServer;
-let browser: Browser;
 let eliToken: string;
-const opened: CheckedPage[] = [];
 
 before(async () => {
-  await ensurePortalBuilt({ quiet: true });
-  [server, browser] = await Promise.all([startTestServer({ pageSize: 2 }), launchChromium()]);
+  server = await suite.start({ pageSize: 2 });
   eliToken = await server.userToken(WORLD.soc.tenant, eli.upn, eli.password);
 });
 
-after(async () => {
-  await Promise.all(opened.map((p) => p.context.close()));
-  await browser?.close();
-  await server?.close();
-});
+after(() => suite.close());
 
-async function open(): Promise<CheckedPage> {
-  const checked = await openPage(browser);
-  opened.push(checked);
-  return checked;
-}
+const open = () => suite.open();
 
 const watchlistsTable = (page: Page) => page.getByRole('table', { name: 'Watchlists' });
 const createDialog = (page: Page) => page.getByRole('dialog', { name: 'New watchlist' });
