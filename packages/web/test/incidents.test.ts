@@ -175,9 +175,12 @@ describe('the Incidents pages', () => {
     const form = page.getByRole('form', { name: 'Change the incident' });
     await form.getByRole('button', { name: 'Assign to me' }).click();
     await form.getByRole('combobox', { name: 'Status' }).selectOption('Active');
+    // Tags: comma-separated, blanks and repeats dropped.
+    await form.getByLabel('Tags').fill(' credential-access, vip,, vip ');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByRole('status').getByText('Saved.').waitFor();
     await facts.getByText(`${ANA} (${ana.upn})`).waitFor();
+    assert.deepEqual(await facts.locator('dt:has-text("Tags") + dd > *').allInnerTexts(), ['credential-access', 'vip']);
 
     const comments = page.getByRole('region', { name: 'Comments' });
     await comments.getByLabel('Add a comment').fill('Failed sign-ins from one IP; the account is a test account.');
@@ -200,6 +203,9 @@ describe('the Incidents pages', () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Incident 1: Brute force on dc01' }).waitFor();
     await facts.getByText('False positive (Inaccurate data) — A test account, not an attack.').waitFor();
+    const labels = await server.request('GET', `${incidentsOf(F)}/f1?${V}`, { token: fabToken });
+    assert.deepEqual(labels.body.properties.labels, [{ labelName: 'credential-access', labelType: 'User' }, { labelName: 'vip', labelType: 'User' }]);
+    assert.equal(await form.getByLabel('Tags').inputValue(), 'credential-access, vip');
     await facts.getByText(`${ANA} (${ana.upn})`).waitFor();
     await comments.getByText('Failed sign-ins from one IP; the account is a test account.').waitFor();
     await tasks.getByRole('checkbox', { name: 'Confirm with the customer (completed)' }).waitFor();

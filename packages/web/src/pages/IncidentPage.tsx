@@ -43,8 +43,14 @@ interface Draft {
   classification: Classification | '';
   classificationReason: ClassificationReason | '';
   classificationComment: string;
+  /** The user's tags, comma-separated (System labels, such as a rule's customer, are kept as they are). */
+  tags: string;
 }
+const userLabels = (i: Incident) => i.properties.labels.filter((l) => l.labelType !== 'System').map((l) => l.labelName);
+/** Comma-separated tags, trimmed, empty ones and repeats dropped. */
+const parseTags = (text: string) => [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
 const draftOf = (i: Incident): Draft => ({
+  tags: userLabels(i).join(', '),
   title: i.properties.title,
   severity: i.properties.severity,
   status: i.properties.status,
@@ -129,6 +135,7 @@ export default function IncidentPage() {
         classification: closed && draft.classification !== '' ? draft.classification : undefined,
         classificationReason: closed && draft.classificationReason !== '' ? draft.classificationReason : undefined,
         classificationComment: closed && draft.classificationComment.trim() !== '' ? draft.classificationComment.trim() : undefined,
+        labels: [...p.labels.filter((l) => l.labelType === 'System'), ...parseTags(draft.tags).map((labelName) => ({ labelName, labelType: 'User' }))],
       });
       setSaving({ running: false, saved: true });
       reloadIncident();
@@ -202,6 +209,10 @@ export default function IncidentPage() {
         <dd>{directory?.displayName ?? subscription?.directoryId ?? 'Not in your directory list'}{' '}
           {subscription === undefined ? null : subscription.delegated ? <Badge appearance="tint" color="brand">Delegated</Badge> : <Badge appearance="outline" color="informative">Own directory</Badge>}</dd>
         <dt className={styles.term}>Workspace</dt><dd>{workspaceName}{subscription === undefined ? '' : ` (${subscription.displayName})`}</dd>
+        <dt className={styles.term}>Tags</dt>
+        <dd>{p.labels.length === 0 ? 'None' : p.labels.map((l) => (
+          <Badge key={`${l.labelType ?? ''} ${l.labelName}`} appearance={l.labelType === 'System' ? 'outline' : 'tint'} color="informative" style={{ marginRight: tokens.spacingHorizontalXS }}>{l.labelName}</Badge>
+        ))}</dd>
         <dt className={styles.term}>Created</dt><dd>{formatTime(p.createdTimeUtc)}</dd>
         <dt className={styles.term}>Last update</dt><dd>{formatTime(p.lastModifiedTimeUtc)}</dd>
         {p.description ? <><dt className={styles.term}>Description</dt><dd className={styles.wrap}>{p.description}</dd></> : null}
@@ -212,6 +223,9 @@ export default function IncidentPage() {
             {draft === undefined ? null : (
               <form className={styles.form} onSubmit={(e) => void save(e)} aria-label="Change the incident">
                 <Field label="Title"><Input value={draft.title} onChange={(_e, d) => setDraft({ ...draft, title: d.value })} /></Field>
+                <Field label="Tags" hint="Comma-separated, such as: phishing, vip">
+                  <Input value={draft.tags} onChange={(_e, d) => setDraft({ ...draft, tags: d.value })} />
+                </Field>
                 <div className={styles.row}>
                   <Field label="Severity">
                     <Select value={draft.severity} onChange={(_e, d) => setDraft({ ...draft, severity: d.value as Severity })}>
