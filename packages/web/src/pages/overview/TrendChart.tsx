@@ -28,7 +28,8 @@ export function TrendChart({ what, points, range, summary }: { what: string; poi
   return (
     <>
       <div style={{ height: 240 }}>
-        <ResponsiveLineChart data={data} height={240} yMinValue={0} yMaxValue={1} customDateTimeFormatter={(d: Date) => pointLabel(d, range)} />
+        {/* Room on the right for the last time label ("Nov 28, 12:00 AM"), which the default 20 px cut. */}
+        <ResponsiveLineChart data={data} height={240} yMinValue={0} yMaxValue={1} margins={{ top: 20, bottom: 35, left: 40, right: 56 }} customDateTimeFormatter={(d: Date) => pointLabel(d, range)} />
       </div>
       <details className={styles.details}>
         <summary>{what}: the figures as a table</summary>
