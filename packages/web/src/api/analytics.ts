@@ -3,12 +3,13 @@
 // (alertRuleTemplates) and "Test with current data" (Vigil.SecurityInsights/testAlertRule).
 // The server checks every rule it saves and names each field at fault; this module only carries.
 import { ApiError, armList, armRequest } from './arm-client.ts';
+// Incidents' severities: one list, in api/incidents.ts.
+export { SEVERITIES } from './incidents.ts';
 
 const V = 'api-version=2025-09-01';
 const VIGIL = 'api-version=2025-01-01';
 
 export type RuleKind = 'Scheduled' | 'NRT';
-export const SEVERITIES = ['High', 'Medium', 'Low', 'Informational'] as const;
 export const TRIGGER_OPERATORS = ['GreaterThan', 'LessThan', 'Equal', 'NotEqual'] as const;
 /** MITRE ATT&CK tactics as Sentinel names them. */
 export const TACTICS = [

@@ -12,6 +12,9 @@ export class ApiError extends Error {
   }
 }
 
+/** A write refused because the resource changed since it was read (412: its etag no longer matches). */
+export const isConflict = (error: unknown): boolean => error instanceof ApiError && error.status === 412;
+
 /** The session ended (token expired or refused): the portal signs in again. */
 export class SessionExpiredError extends ApiError {}
 

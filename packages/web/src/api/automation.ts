@@ -2,6 +2,8 @@
 // @azure/arm-securityinsight calls them, and what the server accepts in them
 // (packages/server/src/incidents/automation-rule-model.ts): triggers, conditions, actions.
 import { armList, armRequest } from './arm-client.ts';
+// Incidents' severities and statuses: one list, in api/incidents.ts.
+export { SEVERITIES, STATUSES } from './incidents.ts';
 
 const V = 'api-version=2025-09-01';
 
@@ -29,8 +31,6 @@ export const CHANGED_PROPERTIES = ['IncidentSeverity', 'IncidentStatus', 'Incide
 export const CHANGE_TYPES = ['ChangedFrom', 'ChangedTo'] as const;
 export const CHANGED_ARRAYS = ['Alerts', 'Labels', 'Tactics'] as const;
 
-export const SEVERITIES = ['High', 'Medium', 'Low', 'Informational'] as const;
-export const STATUSES = ['New', 'Active', 'Closed'] as const;
 
 export type Trigger = 'IncidentCreated' | 'IncidentUpdated' | 'AlertCreated';
 export const TRIGGER_LABELS: Record<Trigger, string> = {

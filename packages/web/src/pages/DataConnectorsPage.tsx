@@ -20,6 +20,7 @@ import { startSignIn } from '../auth/session.ts';
 import { ErrorMessage } from '../shell/ErrorMessage.tsx';
 import { useFilter } from '../shell/filter-context.tsx';
 import { useLoad } from './use-load.ts';
+import { VISUALLY_HIDDEN } from '../shell/visually-hidden.ts';
 
 const useStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
@@ -31,7 +32,6 @@ const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
 
-const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
 
 export default function DataConnectorsPage() {
   const styles = useStyles();

@@ -7,7 +7,7 @@ import {
   Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea, Title2, Title3, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { ArrowLeftRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
-import { ApiError } from '../api/arm-client.ts';
+import { isConflict } from '../api/arm-client.ts';
 import {
   addComment, addTask, CLASSIFICATION_LABELS, CLASSIFICATIONS, getIncident, listAlerts, listComments, listEntities, listTasks, ownerName, ownerUpn,
   REASON_LABELS, REASONS_OF, saveIncident, SEVERITIES, setTaskStatus, STATUSES, timeline,
@@ -187,7 +187,7 @@ export default function IncidentPage() {
     }
   };
 
-  const conflict = saving.error instanceof ApiError && saving.error.status === 412;
+  const conflict = isConflict(saving.error);
   const reasons = draft === undefined || draft.classification === '' ? [] : REASONS_OF[draft.classification];
 
   return (

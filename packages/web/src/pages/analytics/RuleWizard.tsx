@@ -12,13 +12,14 @@ import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import {
   ENTITY_IDENTIFIERS, ENTITY_TYPES, SEVERITIES, TACTICS, TRIGGER_OPERATORS, fieldErrors, getRule, saveRule,
 } from '../../api/analytics.ts';
-import { ApiError } from '../../api/arm-client.ts';
+import { ApiError, isConflict } from '../../api/arm-client.ts';
 import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { tacticLabel } from './badges.tsx';
 import { describeDuration, draftFromRule, isoOf, propertiesOf, stepOf, type Duration, type RuleDraft, type Step } from './rule-draft.ts';
 import { TestPanel } from './TestPanel.tsx';
 import type { RulePermissions } from './permissions.ts';
+import { VISUALLY_HIDDEN } from '../../shell/visually-hidden.ts';
 
 const useStyles = makeStyles({
   wizard: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL, minWidth: 0 },
@@ -34,7 +35,6 @@ const useStyles = makeStyles({
   durationAmount: { width: '90px' },
 });
 
-const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
 
 const STEPS: { value: Step; label: string }[] = [
   { value: 'general', label: 'General' },
@@ -57,7 +57,7 @@ export function RuleWizard({ workspace, permissions, initial, onClose }: { works
   const set = (change: Partial<RuleDraft>) => setDraft((d) => ({ ...d, ...change }));
   const err = (target: string) => errors.get(`properties.${target}`);
   const stepErrors = (s: Step) => [...errors.keys()].filter((t) => stepOf(t) === s).length;
-  const conflict = refusal instanceof ApiError && refusal.status === 412;
+  const conflict = isConflict(refusal);
 
   const save = async () => {
     setSaving(true);

@@ -18,6 +18,7 @@ import { ImportDialog } from './ImportDialog.tsx';
 import { blankDraft, draftFromRule, editableProperties, type RuleDraft } from './rule-draft.ts';
 import { SeverityBadge, tacticLabel } from './badges.tsx';
 import type { RulePermissions } from './permissions.ts';
+import { VISUALLY_HIDDEN } from '../../shell/visually-hidden.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', marginBottom: tokens.spacingVerticalM },
@@ -30,7 +31,6 @@ const useStyles = makeStyles({
   messages: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginBottom: tokens.spacingVerticalM },
 });
 
-const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
 /** Runs read per rule for its health: the last and the alerts of these. */
 const RUNS_READ = 200;
 

@@ -18,6 +18,7 @@ import {
 } from '../../api/automation.ts';
 import { CLASSIFICATION_LABELS, CLASSIFICATIONS, REASON_LABELS, REASONS_OF, type Classification } from '../../api/incidents.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
+import { isConflict } from '../../api/arm-client.ts';
 
 const useStyles = makeStyles({
   surface: { maxWidth: '920px', width: 'calc(100vw - 48px)' },
@@ -186,7 +187,7 @@ export function RuleEditor({ rule, workspace, nextOrder, onCancel, onSaved, onRe
     }
   };
 
-  const conflict = (error as { status?: number } | undefined)?.status === 412;
+  const conflict = isConflict(error);
   const fault = faultOf(error);
   // The refused condition or action, brought into view (the form may be scrolled past it).
   useEffect(() => {

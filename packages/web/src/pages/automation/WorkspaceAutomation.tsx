@@ -16,6 +16,8 @@ import { useLoad } from '../use-load.ts';
 import { formatTime } from '../format.ts';
 import { RuleEditor } from './RuleEditor.tsx';
 import { usePermissions } from '../use-permissions.ts';
+import { VISUALLY_HIDDEN } from '../../shell/visually-hidden.ts';
+import { isConflict } from '../../api/arm-client.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
@@ -27,9 +29,6 @@ const useStyles = makeStyles({
   secondary: { color: tokens.colorNeutralForeground3 },
 });
 
-const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
-
-const isConflict = (error: unknown) => (error as { status?: number } | undefined)?.status === 412;
 
 export function WorkspaceAutomation({ workspace }: { workspace: SentinelWorkspace }) {
   const styles = useStyles();

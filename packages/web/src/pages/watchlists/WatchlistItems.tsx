@@ -10,6 +10,8 @@ import type { SentinelWorkspace } from '../../api/workspaces.ts';
 import { deleteItem, itemsPage, kqlOf, putItem, type Watchlist, type WatchlistItem } from '../../api/watchlists.ts';
 import { ErrorMessage } from '../../shell/ErrorMessage.tsx';
 import { formatTime } from '../format.ts';
+import { VISUALLY_HIDDEN } from '../../shell/visually-hidden.ts';
+import { isConflict } from '../../api/arm-client.ts';
 
 const useStyles = makeStyles({
   section: {
@@ -28,7 +30,6 @@ const useStyles = makeStyles({
   cell: { overflowWrap: 'anywhere' },
 });
 
-const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
 
 type Pages = { status: 'loading' } | { status: 'failed'; error: unknown } | { status: 'ready'; items: WatchlistItem[]; nextLink?: string; more?: 'loading' | { error: unknown } };
 
@@ -218,7 +219,7 @@ function ItemDialog({ item, columns, searchKey, workspace, watchlist, onCancel, 
     }
   };
 
-  const conflict = (error as { status?: number } | undefined)?.status === 412;
+  const conflict = isConflict(error);
   return (
     <Dialog open={open} onOpenChange={(_e, d) => { if (!d.open) onCancel(); }}>
       <DialogSurface>

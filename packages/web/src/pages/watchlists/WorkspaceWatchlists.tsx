@@ -14,6 +14,7 @@ import { formatTime } from '../format.ts';
 import { CreateWatchlistDialog } from './CreateWatchlistDialog.tsx';
 import { WatchlistItems } from './WatchlistItems.tsx';
 import { usePermissions } from '../use-permissions.ts';
+import { VISUALLY_HIDDEN } from '../../shell/visually-hidden.ts';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
@@ -24,7 +25,6 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS },
 });
 
-const VISUALLY_HIDDEN = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
 
 function watchlistOfUrl(): string | undefined {
   return new URLSearchParams(location.search).get('watchlist') ?? undefined;
