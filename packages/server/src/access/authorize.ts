@@ -59,8 +59,12 @@ export type ScopeGrants =
 /** Reading one's own permissions at a scope needs only some access there (any grant), as in Azure. */
 export const PERMISSIONS_READ = 'Microsoft.Authorization/permissions/read';
 
-/** Everything that gives the caller access at the scope, in the order authorize() tries it. */
-export async function scopeGrants(ctx: AccessContext, caller: Caller, scope: string): Promise<ScopeGrants> {
+/**
+ * Everything that gives the caller access at the scope, in the order authorize() tries it. With
+ * `enough`, the (last, extra) query of just-in-time activations is skipped once an earlier grant
+ * satisfies it: authorize() needs only the first grant that allows the action.
+ */
+export async function scopeGrants(ctx: AccessContext, caller: Caller, scope: string, enough?: (g: ScopeGrant) => boolean): Promise<ScopeGrants> {
   let subscriptionId: string;
   try {
     subscriptionId = parseScope(scope).subscriptionId;
@@ -133,6 +137,8 @@ export async function scopeGrants(ctx: AccessContext, caller: Caller, scope: str
       }
     }
   }
+  const noneReason = 'no delegated authorization for you grants the action at this scope';
+  if (enough !== undefined && grants.some(enough)) return { known: true, ownerDirectoryId: owner, grants, noneReason };
   // Just-in-time: an approved activation of an eligible authorization, not yet expired.
   const nowIso = ctx.now().toISOString();
   const activations = await ctx.db.selectFrom('eligible_activations')
@@ -148,7 +154,7 @@ export async function scopeGrants(ctx: AccessContext, caller: Caller, scope: str
     const d = delegations.find((x) => x.assignmentId === act.registration_assignment_id);
     if (role !== undefined && d !== undefined) grants.push({ source: 'activated', role, scope: d.scope, principalId: caller.principalId, grant: delegated(d, role.id, act.id) });
   }
-  return { known: true, ownerDirectoryId: owner, grants, noneReason: 'no delegated authorization for you grants the action at this scope' };
+  return { known: true, ownerDirectoryId: owner, grants, noneReason };
 }
 
 export async function authorize(
@@ -158,17 +164,17 @@ export async function authorize(
   scope: string,
   conditions: AuthorizeConditions = {},
 ): Promise<Decision> {
-  const found = await scopeGrants(ctx, caller, scope);
-  if (!found.known) return { allowed: false, reason: found.reason, ownerDirectoryId: undefined };
   const wanted = action.toLowerCase();
-  for (const g of found.grants) {
-    const ok = wanted === PERMISSIONS_READ.toLowerCase() && conditions.dataAction !== true
-      ? true
-      : g.role === undefined
-        ? conditions.dataAction !== true && g.actions.some((a) => a.toLowerCase() === wanted)
-        : allows(g.role, action, conditions, g.delegatedRoleIds);
-    if (ok) return { allowed: true, grant: g.grant, ownerDirectoryId: found.ownerDirectoryId };
-  }
+  // Whether a grant allows the action (reading one's own permissions needs only some grant).
+  const allowsIt = (g: ScopeGrant): boolean => (wanted === PERMISSIONS_READ.toLowerCase() && conditions.dataAction !== true
+    ? true
+    : g.role === undefined
+      ? conditions.dataAction !== true && g.actions.some((a) => a.toLowerCase() === wanted)
+      : allows(g.role, action, conditions, g.delegatedRoleIds));
+  const found = await scopeGrants(ctx, caller, scope, allowsIt);
+  if (!found.known) return { allowed: false, reason: found.reason, ownerDirectoryId: undefined };
+  const first = found.grants.find(allowsIt);
+  if (first !== undefined) return { allowed: true, grant: first.grant, ownerDirectoryId: found.ownerDirectoryId };
   return { allowed: false, reason: found.noneReason, ownerDirectoryId: found.ownerDirectoryId };
 }
 
