@@ -158,6 +158,13 @@ export async function signInOnLoginPage(page: Page, directoryName: string, user:
   await page.locator('button[type=submit]').click();
 }
 
+/** Opens a section from the left navigation and waits for its page (its heading names it). */
+export async function openSection(page: Page, serverUrl: string, label: string, path: string, heading = label): Promise<void> {
+  await page.getByRole('navigation', { name: 'Microsoft Sentinel' }).getByRole('link', { name: label }).click();
+  await page.waitForURL(`${serverUrl}${path}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+}
+
 /** Signs in from the portal's own sign-in page and lands on the first page (Workspaces). */
 export async function signInAtHome(page: Page, serverUrl: string, user: { upn: string; password: string }, directoryName: string): Promise<void> {
   await page.goto(`${serverUrl}/`);

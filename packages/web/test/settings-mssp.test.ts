@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { EXAMPLE_ENVIRONMENT, WORLD, type TestServer } from '../../server/test/harness.ts';
-import { PortalSuite, checkPage, signInAtHome, tabUntil, type CheckedPage } from './browser.ts';
+import { PortalSuite, checkPage, signInAtHome, tabUntil, type CheckedPage, openSection } from './browser.ts';
 
 const { ana, eli, lee, fabrikamAdmin } = WORLD.users;
 const FABRIKAM = `/subscriptions/${WORLD.fabrikam.subscription}`;
@@ -37,11 +37,7 @@ after(() => suite.close());
 
 const open = () => suite.open();
 
-async function openSettings(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Microsoft Sentinel' }).getByRole('link', { name: 'Settings' }).click();
-  await page.waitForURL(`${server.url}/settings`);
-  await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-}
+const openSettings = (page: Page) => openSection(page, server.url, 'Settings', '/settings');
 
 const customer = (page: Page, name: string) => page.getByRole('region', { name: `Customer ${name}` });
 const eligibleTable = (page: Page) => customer(page, 'Fabrikam').getByRole('table', { name: 'Your eligible roles on Fabrikam production (Contoso SOC managed Sentinel)' });

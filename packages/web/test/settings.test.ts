@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { EXAMPLE_ENVIRONMENT, WORLD, type TestServer } from '../../server/test/harness.ts';
-import { PortalSuite, checkPage, signInAtHome } from './browser.ts';
+import { PortalSuite, checkPage, signInAtHome, openSection } from './browser.ts';
 
 const { ana, fabrikamAdmin } = WORLD.users;
 const DEV_SUBSCRIPTION = '00000000-0000-0000-0000-00000000aa02';
@@ -37,11 +37,7 @@ after(() => suite.close());
 
 const open = () => suite.open();
 
-async function openSettings(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Microsoft Sentinel' }).getByRole('link', { name: 'Settings' }).click();
-  await page.waitForURL(`${server.url}/settings`);
-  await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-}
+const openSettings = (page: Page) => openSection(page, server.url, 'Settings', '/settings');
 
 const providerState = (page: Page, namespace: string, subscription: string) => page.getByLabel(`${namespace} in ${subscription}: `, { exact: false });
 const filterButton = (page: Page) => page.getByRole('button', { name: /^Directory \+ subscription: / });
